@@ -1,0 +1,1 @@
+"""Makers, plants, models, trims, options and their rules, prices, FX, taxes, the landed-cost quote."""

@@ -1,0 +1,1 @@
+"""Certification routes, document types, requirements, documents, reviews, vehicle readiness."""

@@ -1,0 +1,1 @@
+"""What every app shares: errors, the API exception handler, scoping, pagination, health."""

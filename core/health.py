@@ -1,0 +1,66 @@
+"""Liveness and readiness probes for load balancers and operators."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import redis
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from core.models import WorkerHeartbeat
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """The process is up and serving; touches nothing else."""
+    return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return "ok"
+
+
+def _check_redis() -> str:
+    if not settings.REDIS_URL:
+        return "not_configured"
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        client.ping()
+    finally:
+        client.close()
+    return "ok"
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    """Ready for traffic: the database answers and, when configured, Redis answers (else 503)."""
+    checks: dict[str, str] = {}
+    ready = True
+    for name, check in (("database", _check_database), ("redis", _check_redis)):
+        try:
+            checks[name] = check()
+        except Exception as exc:  # a probe reports every failure, whatever its kind
+            checks[name] = f"error: {exc.__class__.__name__}"
+            ready = False
+    body: dict = {"status": "ok" if ready else "unavailable", "checks": checks}
+    if checks["database"] == "ok":
+        # Informational: a stale worker does not make the web tier unready.
+        latest = WorkerHeartbeat.objects.order_by("-last_seen_at").values("hostname", "last_seen_at").first()
+        if latest:
+            age = timezone.now() - latest["last_seen_at"]
+            body["worker"] = {
+                "hostname": latest["hostname"],
+                "last_seen_at": latest["last_seen_at"].isoformat(),
+                "stale": age > timedelta(minutes=5),
+            }
+    return JsonResponse(body, status=200 if ready else 503)

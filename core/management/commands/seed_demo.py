@@ -1,0 +1,42 @@
+"""Load the demo reference data and accounts (idempotent; fresh passwords and keys each run)."""
+
+import json
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
+
+from core.demo import DemoResult, seeders
+
+
+class Command(BaseCommand):
+    help = "Load demo data and accounts. Refuses to run with DEBUG off unless --force is given."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--json", action="store_true", help="Print one JSON object and nothing else on stdout."
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="Run even with DEBUG off (never in production)."
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError("seed_demo refuses to run with DEBUG off; pass --force if you really mean it.")
+        autodiscover_modules("demo")
+        result = DemoResult()
+        with transaction.atomic():
+            for seeder in seeders():
+                seeder(result)
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False))
+            return
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Accounts (passwords are new on every run):"))
+        for user in result.users:
+            dealer = f" dealer={user['dealer']}" if user["dealer"] else ""
+            self.stdout.write(f"  {user['username']:<16} {user['password']:<20} {user['role']}{dealer}")
+        for key in result.api_keys:
+            self.stdout.write(f"  {key['kind']} key for {key['owner']}: {key['key']}")
+        for note in result.notes:
+            self.stdout.write(f"  {note}")

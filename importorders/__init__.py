@@ -1,0 +1,1 @@
+"""Dealers, quotas, orders and their events, vehicles, logistics partners, shipments."""

@@ -1,0 +1,77 @@
+"""Fixtures every test folder shares. App folders add their own conftest beside their tests."""
+
+import os
+import shutil
+from pathlib import Path
+
+# Playwright's sync API runs an event loop in the test thread; Django must still allow ORM calls
+# there (even test database creation fails without this).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import UserFactory
+from tests.services import require_service
+
+ARTIFACTS_DIR = Path(__file__).resolve().parent.parent / "var" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    """An API client with no credentials."""
+    return APIClient()
+
+
+@pytest.fixture
+def user(db):
+    """A plain signed-up user with no dealer and no back-office role."""
+    return UserFactory()
+
+
+@pytest.fixture
+def user_client(user) -> APIClient:
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    """Where tests leave files for people to look at (screenshots); kept after the run."""
+    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS_DIR
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Drive Debian's chromium: Playwright's own browser download is not available here."""
+    if not shutil.which(CHROMIUM):
+        require_service(
+            "chromium", available=False, how=f"install it: apt-get install -y chromium ({CHROMIUM})"
+        )
+    return {**browser_type_launch_args, "executable_path": CHROMIUM}
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis that real-worker tests use; skipped outside CI when absent, a failure in CI."""
+    from django.conf import settings
+
+    url = settings.REDIS_URL
+    available = False
+    if url:
+        import redis
+
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+            available = True
+        except redis.RedisError:
+            available = False
+    require_service(
+        "redis",
+        available=available,
+        how="set REDIS_URL to a running Redis, e.g. REDIS_URL=redis://127.0.0.1:6379/0",
+    )
+    return url

@@ -1,0 +1,60 @@
+"""seed_demo keeps its contract: one JSON object on stdout, idempotent, fresh passwords each run."""
+
+import io
+import json
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
+
+pytestmark = pytest.mark.django_db
+
+ROLES = {"dealer_manager", "dealer_sales", "operations", "compliance", "admin"}
+
+
+def _seed_json() -> dict:
+    out = io.StringIO()
+    call_command("seed_demo", "--json", "--force", stdout=out)
+    return json.loads(out.getvalue())  # fails if anything but one JSON object was printed
+
+
+def test_refuses_with_debug_off_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG off"):
+        call_command("seed_demo", stdout=io.StringIO())
+
+
+def test_json_output_has_exactly_the_contract_shape():
+    data = _seed_json()
+
+    assert set(data) == {"users", "api_keys"}
+    for user in data["users"]:
+        assert set(user) == {"username", "password", "role", "dealer"}
+        assert user["role"] in ROLES
+    for key in data["api_keys"]:
+        assert set(key) == {"kind", "owner", "key"}
+        assert key["kind"] in {"dealer", "partner"}
+    roles = [user["role"] for user in data["users"]]
+    assert roles.count("operations") == 1
+    assert roles.count("compliance") == 1
+    assert roles.count("admin") == 1
+
+
+def test_every_printed_password_logs_in():
+    for user in _seed_json()["users"]:
+        assert authenticate(username=user["username"], password=user["password"]) is not None, user[
+            "username"
+        ]
+
+
+def test_a_second_run_creates_no_duplicates_and_issues_fresh_passwords():
+    first = _seed_json()
+    users_after_first = get_user_model().objects.count()
+
+    second = _seed_json()
+
+    assert get_user_model().objects.count() == users_after_first
+    assert [u["username"] for u in first["users"]] == [u["username"] for u in second["users"]]
+    for before, after in zip(first["users"], second["users"], strict=True):
+        assert before["password"] != after["password"]
+        assert authenticate(username=before["username"], password=before["password"]) is None

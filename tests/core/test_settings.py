@@ -1,0 +1,54 @@
+"""Production settings pass Django's deployment checklist and refuse to start without secrets."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run_manage(*args: str, **extra_env: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **extra_env})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_settings_pass_check_deploy_with_no_warning():
+    result = _run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="orders.importer.example.jp",
+    )
+
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    result = _run_manage("check", DJANGO_ALLOWED_HOSTS="orders.importer.example.jp")
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_celery_is_configured_for_production_on_purpose():
+    from config.celery_app import app
+
+    conf = app.conf
+    assert conf.accept_content == ["json"]
+    assert conf.task_serializer == "json"
+    assert conf.result_serializer == "json"
+    assert conf.task_acks_late is True
+    assert conf.task_reject_on_worker_lost is True
+    assert conf.worker_prefetch_multiplier == 1
+    assert conf.task_soft_time_limit < conf.task_time_limit
+    visibility = conf.broker_transport_options["visibility_timeout"]
+    assert visibility > conf.task_time_limit
+    assert conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"

@@ -1,0 +1,26 @@
+"""Browser tests: a live server and Playwright driving Debian's chromium."""
+
+import pytest
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {
+        **browser_context_args,
+        "locale": "ja-JP",
+        "timezone_id": "Asia/Tokyo",
+        "viewport": {"width": 1280, "height": 800},
+    }
+
+
+@pytest.fixture
+def login(page, live_server):
+    """Log a user in through the real login form."""
+
+    def do_login(username: str, password: str) -> None:
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("[data-testid=login-submit]")
+
+    return do_login
