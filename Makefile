@@ -53,7 +53,7 @@ format: install
 check: lint test
 
 schema: install
-	$(BIN)/python manage.py spectacular --file docs/openapi.yaml --validate --fail-on-warn
+	$(BIN)/python manage.py spectacular --lang en --file docs/openapi.yaml --validate --fail-on-warn
 
 messages: install
 	$(BIN)/python manage.py makemessages -l ja -l en --ignore '.venv' --ignore 'var' --no-obsolete

@@ -1,6 +1,23 @@
+"""Admin pieces every app's admin uses, and core's own admin pages."""
+
 from django.contrib import admin
 
+from core.callers import get_caller
 from core.models import WorkerHeartbeat
+from core.scoping import ScopedQuerySet, scoped
+
+
+class ScopedAdminMixin:
+    """Admin lists and foreign-key choices pass through the models' restrict(caller) too."""
+
+    def get_queryset(self, request):
+        return scoped(super().get_queryset(request), get_caller(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and isinstance(field.queryset, ScopedQuerySet):
+            field.queryset = field.queryset.restrict(get_caller(request))
+        return field
 
 
 @admin.register(WorkerHeartbeat)

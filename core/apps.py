@@ -10,4 +10,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the OpenAPI extension for our authentication classes.
+        from django.db.models.signals import post_migrate
+
         from core.api import schema  # noqa: F401
+        from core.roles import back_office_permissions_sync
+
+        post_migrate.connect(back_office_permissions_sync, dispatch_uid="core.back_office_permissions_sync")

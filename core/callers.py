@@ -1,34 +1,141 @@
-"""The caller of a request: a signed-in user, a dealer integration key or a partner key."""
+"""The caller of a request: a signed-in user, a dealer integration key, a partner key, or nobody.
+
+Every scoping decision takes a Caller, never a raw user: a key is not a user, and a user's dealer
+comes from their membership. importorders (which owns dealers, partners and keys) registers the
+resolver that builds a Caller from a request; core only defines the shape and caches it per request.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from django.utils.translation import get_language
 
-from core.roles import BACK_OFFICE_GROUPS as BACK_OFFICE_ROLES
+from core.roles import ADMIN, BACK_OFFICE_GROUPS, COMPLIANCE, OPERATIONS
+
+CallerKind = Literal["anonymous", "user", "dealer_key", "partner_key"]
 
 
-def user_roles(user) -> list[str]:
-    """Back-office roles of a user, from their groups; `admin` for superusers."""
-    if not user.is_authenticated:
-        return []
-    roles = [name for name in user.groups.values_list("name", flat=True) if name in BACK_OFFICE_ROLES]
+@dataclass(frozen=True)
+class Caller:
+    """Who is asking, with exactly what scoping needs to know."""
+
+    kind: CallerKind
+    user: Any = None
+    dealer_id: int | None = None
+    dealer_code: str | None = None
+    dealer_names: tuple[str, str] | None = None  # (Japanese, English)
+    dealer_role: str | None = None  # "manager" or "sales" for dealer staff
+    partner_id: int | None = None
+    partner_code: str | None = None
+    back_office_roles: frozenset[str] = field(default_factory=frozenset)
+    key_id: str | None = None
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.kind != "anonymous"
+
+    @property
+    def is_back_office(self) -> bool:
+        """Importer staff: operations, compliance or admin; they see every dealer's data."""
+        return bool(self.back_office_roles)
+
+    @property
+    def is_dealer(self) -> bool:
+        """Dealer staff or a dealer integration key: scoped to one dealer."""
+        return self.dealer_id is not None
+
+    @property
+    def dealer_name(self) -> str | None:
+        if self.dealer_names is None:
+            return None
+        return self.dealer_names[0] if (get_language() or "ja").startswith("ja") else self.dealer_names[1]
+
+    @property
+    def is_partner(self) -> bool:
+        return self.partner_id is not None
+
+    @property
+    def roles(self) -> list[str]:
+        """Role names as the API shows them (`me/`, seed_demo)."""
+        roles = sorted(self.back_office_roles)
+        if self.kind == "user" and self.dealer_role:
+            roles.append(f"dealer_{self.dealer_role}")
+        elif self.kind == "dealer_key":
+            roles.append("dealer_integration")
+        elif self.kind == "partner_key":
+            roles.append("partner")
+        return roles
+
+    def has_role(self, *roles: str) -> bool:
+        return any(role in self.roles for role in roles)
+
+    @property
+    def is_operations(self) -> bool:
+        return bool(self.back_office_roles & {OPERATIONS, ADMIN})
+
+    @property
+    def is_compliance(self) -> bool:
+        return bool(self.back_office_roles & {COMPLIANCE, ADMIN})
+
+    def summary(self) -> dict[str, Any]:
+        """What GET /api/v1/me/ answers."""
+        if self.kind == "user":
+            username = self.user.get_username()
+            display_name = self.user.get_full_name() or username
+        else:
+            username = None
+            display_name = str(getattr(self.user, "display_name", self.kind))
+        return {
+            "kind": self.kind,
+            "username": username,
+            "display_name": display_name,
+            "dealer": self.dealer_code,
+            "partner": self.partner_code,
+            "roles": self.roles,
+            "is_staff": bool(self.kind == "user" and self.user.is_staff),
+            "language": get_language(),
+        }
+
+
+ANONYMOUS = Caller(kind="anonymous")
+
+Resolver = Callable[[Any], Caller]
+_resolver: Resolver | None = None
+
+
+def register_caller_resolver(resolver: Resolver) -> None:
+    """Set the function that builds a Caller from a request (importorders does, in ready())."""
+    global _resolver
+    _resolver = resolver
+
+
+def back_office_roles_for(user) -> frozenset[str]:
+    """A user's back-office roles from their groups; `admin` for superusers. Staff only."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return frozenset()
+    roles = {name for name in user.groups.values_list("name", flat=True) if name in BACK_OFFICE_GROUPS}
     if user.is_superuser:
-        roles.append("admin")
-    return sorted(roles)
+        roles.add(ADMIN)
+    return frozenset(roles)
 
 
-def caller_summary(request) -> dict[str, Any]:
-    """What GET /api/v1/me/ answers for this request."""
-    user = request.user
-    return {
-        "kind": "user",
-        "username": user.get_username(),
-        "display_name": user.get_full_name() or user.get_username(),
-        "dealer": None,
-        "partner": None,
-        "roles": user_roles(user),
-        "is_staff": user.is_staff,
-        "language": get_language(),
-    }
+def get_caller(request) -> Caller:
+    """The caller of this request, resolved once and cached on the request."""
+    # DRF wraps the Django request; cache on the underlying one so pages and API share it.
+    target = getattr(request, "_request", request)
+    cached = getattr(target, "_importorders_caller", None)
+    if cached is not None and (cached.kind != "anonymous" or not _authenticated(request)):
+        return cached
+    if _resolver is None:
+        raise RuntimeError("No caller resolver is registered; is importorders in INSTALLED_APPS?")
+    caller = _resolver(request)
+    target._importorders_caller = caller
+    return caller
+
+
+def _authenticated(request) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)

@@ -12,6 +12,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
+from tests.permissions import world  # noqa: F401  (the shared callers fixture)
 from tests.services import require_service
 
 ARTIFACTS_DIR = Path(__file__).resolve().parent.parent / "var" / "artifacts"
@@ -75,3 +76,20 @@ def redis_url() -> str:
         how="set REDIS_URL to a running Redis, e.g. REDIS_URL=redis://127.0.0.1:6379/0",
     )
     return url
+
+
+def pytest_generate_tests(metafunc):
+    from tests.permissions import permission_suite_parametrize
+
+    permission_suite_parametrize(metafunc)
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(settings):
+    """A cache namespace per test: throttle and rate-limit counters never leak between tests."""
+    import copy
+    import uuid
+
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = caches

@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "core.context_processors.caller",
             ],
         },
     },
@@ -188,6 +189,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "core.api.fallback.csrf_failure"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie; kept default-compatible
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -206,8 +208,12 @@ CONTENT_SECURITY_POLICY = {
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["core.api.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "core.api.authentication.ApiKeyAuthentication",
+        "core.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.IsAuthenticatedCaller"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.CallerRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "rest_framework.parsers.JSONParser",
@@ -236,6 +242,21 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "ENUM_NAME_OVERRIDES": {},
 }
+
+# Requests per caller (user, key) or per client address for anonymous calls; "N/second|minute|hour|day".
+API_THROTTLE_RATES = {
+    "user": env("API_THROTTLE_USER", default="600/minute"),
+    "dealer_key": env("API_THROTTLE_DEALER_KEY", default="600/minute"),
+    "partner_key": env("API_THROTTLE_PARTNER_KEY", default="1200/minute"),
+    "anonymous": env("API_THROTTLE_ANONYMOUS", default="60/minute"),
+}
+# Bad API keys from one client address: (attempts, window in seconds) before 429.
+API_BAD_KEY_LIMIT = (env.int("API_BAD_KEY_LIMIT", default=20), 300)
+# Failed portal logins: per username+address and per address, (attempts, window in seconds).
+LOGIN_LIMIT_PER_USER = (env.int("LOGIN_LIMIT_PER_USER", default=5), 900)
+LOGIN_LIMIT_PER_IP = (env.int("LOGIN_LIMIT_PER_IP", default=30), 900)
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: trust none).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Logging: 500s and task failures must be visible --------------------------------------------
 LOGGING = {

@@ -1,14 +1,70 @@
-"""Authentication classes for the API."""
+"""API authentication: the portal's session, or `Authorization: Api-Key <key>`.
 
-from rest_framework import authentication
+Key lookup is delegated to a resolver that importorders registers (it owns the key models), so
+core stays below the apps. Every failure -- no credentials, a malformed, unknown, revoked or expired
+key -- answers the same 401 body. A client that keeps sending bad keys is throttled (429) before
+its keys are even looked at: DRF would otherwise reject it at authentication, before any throttle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from rest_framework import authentication, exceptions
+
+from core.ratelimit import RateLimit, client_ip
+
+KEY_KEYWORD = "Api-Key"
+
+KeyResolver = Callable[[str], tuple[Any, Any] | None]
+_key_resolver: KeyResolver | None = None
+
+
+def register_key_resolver(resolver: KeyResolver) -> None:
+    """Set the function mapping a raw key to (principal, key object), or None if not usable."""
+    global _key_resolver
+    _key_resolver = resolver
+
+
+def bad_key_limit() -> RateLimit:
+    limit, window = settings.API_BAD_KEY_LIMIT
+    return RateLimit("bad-api-key", limit=limit, window=window)
 
 
 class SessionAuthentication(authentication.SessionAuthentication):
-    """DRF's session auth, answering 401 (not 403) when no credentials are given.
+    """DRF's session auth (CSRF enforced on writes), answering 401 rather than 403 when absent.
 
     DRF turns "not authenticated" into 403 when the first authentication class has no
     WWW-Authenticate challenge; the contract wants 401 for every missing or bad credential.
     """
 
     def authenticate_header(self, request) -> str:
-        return 'Session realm="importorders"'
+        return KEY_KEYWORD
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Api-Key <prefix>.<secret>`: a dealer integration key or a partner key."""
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        if not header:
+            return None
+        keyword, _, key = header.partition(" ")
+        if keyword != KEY_KEYWORD:
+            return None  # another scheme: let other authenticators (or a 401) deal with it
+        limit = bad_key_limit()
+        ip = client_ip(request)
+        wait = limit.exceeded(ip)
+        if wait is not None:
+            raise exceptions.Throttled(wait=wait)
+        key = key.strip()
+        resolved = _key_resolver(key) if (_key_resolver and key) else None
+        if resolved is None:
+            limit.hit(ip)
+            raise exceptions.AuthenticationFailed()
+        return resolved
+
+    def authenticate_header(self, request) -> str:
+        return KEY_KEYWORD

@@ -15,7 +15,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import ApplicationError
+from core.errors import ApplicationError, NotAuthenticated
 
 # DRF's own codes, renamed where the contract wants a clearer word.
 _CODE_FOR_STATUS = {
@@ -59,8 +59,23 @@ def _flatten(detail: Any) -> dict[str, list[str]]:
     return fields
 
 
+def _authenticate_header(context: dict[str, Any]) -> str | None:
+    view, request = context.get("view"), context.get("request")
+    if view is None or request is None:
+        return None
+    return view.get_authenticate_header(request)
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Map ours, Django's and DRF's exceptions onto the envelope; anything else stays a 500."""
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        # One body for every credential failure: no hint whether a key exists, is revoked or expired.
+        exc_401 = NotAuthenticated()
+        response = Response(error_body(exc_401.code, exc_401.message), status=401)
+        header = _authenticate_header(context)
+        if header:
+            response["WWW-Authenticate"] = header
+        return response
     if isinstance(exc, ApplicationError):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):

@@ -34,10 +34,42 @@ def test_json_output_has_exactly_the_contract_shape():
     for key in data["api_keys"]:
         assert set(key) == {"kind", "owner", "key"}
         assert key["kind"] in {"dealer", "partner"}
-    roles = [user["role"] for user in data["users"]]
-    assert roles.count("operations") == 1
-    assert roles.count("compliance") == 1
-    assert roles.count("admin") == 1
+    roles = sorted((user["role"], user["dealer"]) for user in data["users"])
+    assert roles == [
+        ("admin", None),
+        ("compliance", None),
+        ("dealer_manager", "OSK001"),
+        ("dealer_manager", "TKY001"),
+        ("dealer_sales", "OSK001"),
+        ("dealer_sales", "TKY001"),
+        ("operations", None),
+    ]
+    assert sorted((key["kind"], key["owner"]) for key in data["api_keys"]) == [
+        ("dealer", "TKY001"),
+        ("partner", "MIKAWAPC"),
+        ("partner", "PACRORO"),
+    ]
+
+
+def test_every_printed_key_authenticates_as_its_owner():
+    from rest_framework.test import APIClient
+
+    for key in _seed_json()["api_keys"]:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key['key']}")
+        me = client.get("/api/v1/me/").json()
+        assert me[key["kind"]] == key["owner"], key
+
+
+def test_dealer_users_belong_to_their_dealer_with_their_role():
+    from importorders.models import DealerMembership
+
+    for user in _seed_json()["users"]:
+        if user["dealer"]:
+            membership = DealerMembership.objects.select_related("dealer").get(
+                user__username=user["username"]
+            )
+            assert (membership.dealer.code, f"dealer_{membership.role}") == (user["dealer"], user["role"])
 
 
 def test_every_printed_password_logs_in():
@@ -55,6 +87,12 @@ def test_a_second_run_creates_no_duplicates_and_issues_fresh_passwords():
 
     assert get_user_model().objects.count() == users_after_first
     assert [u["username"] for u in first["users"]] == [u["username"] for u in second["users"]]
+    from importorders.models import Dealer, DealerAPIKey, LogisticsPartner, PartnerAPIKey
+
+    assert (Dealer.objects.count(), LogisticsPartner.objects.count()) == (2, 2)
+    assert (DealerAPIKey.objects.count(), PartnerAPIKey.objects.count()) == (1, 2)
+    for before, after in zip(first["api_keys"], second["api_keys"], strict=True):
+        assert before["key"] != after["key"]
     for before, after in zip(first["users"], second["users"], strict=True):
         assert before["password"] != after["password"]
         assert authenticate(username=before["username"], password=before["password"]) is None

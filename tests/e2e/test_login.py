@@ -43,3 +43,30 @@ def test_pages_need_a_login(page, live_server):
     page.goto(f"{live_server.url}/")
 
     expect(page).to_have_url(re.compile(r"/login/\?next=/$"))
+
+
+def test_header_shows_the_dealer_and_role(page, live_server, login, artifacts_dir):
+    from tests.factories import DealerFactory, dealer_user
+
+    dealer = DealerFactory(code="TKY001", name_ja="東京モータース株式会社", name_en="Tokyo Motors Co., Ltd.")
+    dealer_user(dealer=dealer, role="manager", username="tky-manager")
+
+    login("tky-manager", DEFAULT_PASSWORD)
+
+    expect(page.locator("[data-testid=who-org]")).to_have_text("東京モータース株式会社")
+    expect(page.locator("[data-testid=who-role]")).to_have_text("マネージャー")
+    page.click("[data-testid=lang-en]")
+    expect(page.locator("[data-testid=who-org]")).to_have_text("Tokyo Motors Co., Ltd.")
+    expect(page.locator("[data-testid=who-role]")).to_have_text("Manager")
+    page.screenshot(path=str(artifacts_dir / "header-dealer-en.png"))
+
+
+def test_header_shows_the_back_office_role(page, live_server, login):
+    from tests.factories import StaffUserFactory
+
+    StaffUserFactory(username="ops", groups=["operations"])
+
+    login("ops", DEFAULT_PASSWORD)
+
+    expect(page.locator("[data-testid=who-org]")).to_have_text("バックオフィス")
+    expect(page.locator("[data-testid=who-role]")).to_have_text("業務")

@@ -1,0 +1,41 @@
+"""Answers in the API's envelope for URLs no route matches, and for crashes under /api/."""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.csrf import csrf_failure as django_csrf_failure
+from django.views.decorators.csrf import csrf_exempt
+
+from core.api.exception_handler import error_body
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+@csrf_exempt  # it changes nothing; a CSRF page here would hide the 404
+def api_not_found(request, *args, **kwargs):
+    """Any unmatched path under /api/: the same 404 body as a missing object."""
+    return JsonResponse(error_body("not_found", _("Not found.")), status=404)
+
+
+def not_found(request, exception=None):
+    """handler404: JSON under /api/, the portal's page elsewhere."""
+    if _is_api(request):
+        return api_not_found(request)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    """handler500: JSON under /api/ (the error is logged by Django), a plain page elsewhere."""
+    if _is_api(request):
+        return JsonResponse(error_body("server_error", _("Something went wrong on our side.")), status=500)
+    return render(request, "500.html", status=500)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the envelope under /api/, Django's page elsewhere."""
+    if _is_api(request):
+        message = _("CSRF check failed: %(reason)s") % {"reason": reason}
+        return JsonResponse(error_body("permission_denied", message), status=403)
+    return django_csrf_failure(request, reason=reason)

@@ -1,0 +1,140 @@
+"""Back office: dealers and their people, logistics partners and API keys, with change history."""
+
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import ScopedAdminMixin
+from importorders.models import Dealer, DealerAPIKey, DealerMembership, LogisticsPartner, PartnerAPIKey
+
+
+class DealerMembershipInline(admin.TabularInline):
+    model = DealerMembership
+    extra = 0
+    autocomplete_fields = ("user",)
+    fields = ("user", "role", "active")
+
+
+@admin.register(Dealer)
+class DealerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """Dealers with their people inline."""
+
+    list_display = ("code", "name_ja", "name_en", "prefecture", "active")
+    list_filter = ("active", "prefecture")
+    search_fields = ("code", "name_ja", "name_en")
+    inlines = (DealerMembershipInline,)
+
+
+@admin.register(DealerMembership)
+class DealerMembershipAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """Who works at which dealer, in which role."""
+
+    list_display = ("user", "dealer", "role", "active")
+    list_filter = ("role", "active")
+    list_select_related = ("user", "dealer")
+    search_fields = ("user__username", "user__last_name", "dealer__code", "dealer__name_ja")
+    autocomplete_fields = ("user", "dealer")
+
+
+@admin.register(LogisticsPartner)
+class LogisticsPartnerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """Carriers, port processors and customs brokers."""
+
+    list_display = ("code", "name_ja", "name_en", "kind", "active")
+    list_filter = ("kind", "active")
+    search_fields = ("code", "name_ja", "name_en")
+
+
+class APIKeyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """Keys are shown once, at creation; afterwards only their prefix. Revoking is final."""
+
+    owner_field = ""
+    list_filter = ("revoked", "created")
+    search_fields = ("name", "prefix")
+
+    def get_list_display(self, request):
+        return (
+            "name",
+            self.owner_field,
+            "prefix",
+            "created",
+            "expiry_date",
+            "_has_expired",
+            "revoked",
+            "last_used_at",
+        )
+
+    def get_list_select_related(self, request):
+        return (self.owner_field,)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = ["prefix", "created", "last_used_at"]
+        if obj is not None:
+            fields.append(self.owner_field)
+            if obj.revoked:
+                fields.extend(["name", "revoked", "expiry_date"])
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        key = self.model.objects.assign_key(obj)
+        obj.save()
+        messages.add_message(
+            request,
+            messages.WARNING,
+            _("The new key for %(owner)s is: %(key)s — store it now: it will not be shown again.")
+            % {"owner": getattr(obj, self.owner_field), "key": key},
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: the history of who held which key stays
+
+
+@admin.register(DealerAPIKey)
+class DealerAPIKeyAdmin(APIKeyAdmin):
+    owner_field = "dealer"
+    autocomplete_fields = ("dealer",)
+
+
+@admin.register(PartnerAPIKey)
+class PartnerAPIKeyAdmin(APIKeyAdmin):
+    owner_field = "partner"
+    autocomplete_fields = ("partner",)
+
+
+class MembershipOnUserInline(admin.StackedInline):
+    model = DealerMembership
+    fk_name = "user"
+    can_delete = False
+    extra = 0
+    max_num = 1
+    fields = ("dealer", "role", "active")
+    autocomplete_fields = ("dealer",)
+
+
+user_model = get_user_model()
+admin.site.unregister(user_model)
+
+
+@admin.register(user_model)
+class ImportOrdersUserAdmin(UserAdmin):
+    """Django's user admin, with the user's dealer membership on the same page."""
+
+    inlines = (MembershipOnUserInline,)
+    list_display = (*UserAdmin.list_display, "dealer_code")
+    list_select_related = ("dealer_membership__dealer",)
+
+    @admin.display(description=_("dealer"), ordering="dealer_membership__dealer__code")
+    def dealer_code(self, user):
+        membership = getattr(user, "dealer_membership", None)
+        return membership.dealer.code if membership else "—"
+
+
+# The library's own concrete APIKey model is not used: keys are per dealer or per partner.
+from rest_framework_api_key.models import APIKey  # noqa: E402
+
+admin.site.unregister(APIKey)

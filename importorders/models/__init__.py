@@ -1,0 +1,7 @@
+"""importorders models, one module per aggregate."""
+
+from importorders.models.dealers import Dealer, DealerMembership, Prefecture
+from importorders.models.keys import DealerAPIKey, PartnerAPIKey
+from importorders.models.partners import LogisticsPartner
+
+__all__ = ["Dealer", "DealerAPIKey", "DealerMembership", "LogisticsPartner", "PartnerAPIKey", "Prefecture"]

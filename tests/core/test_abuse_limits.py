@@ -1,0 +1,107 @@
+"""Throttling per caller, bad-key throttling per client, login attempt limits."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from tests.factories import DEFAULT_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_user_has_its_own_request_budget(world, settings):
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "user": "3/minute"}
+    sales, manager = world.client("dealer_sales"), world.client("dealer_manager")
+
+    statuses = [sales.get("/api/v1/me/").status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 429]
+    assert manager.get("/api/v1/me/").status_code == 200
+
+
+def test_throttled_answer_says_when_to_retry(world, settings):
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "dealer_key": "1/minute"}
+    client = world.client("dealer_key")
+    client.get("/api/v1/me/")
+
+    response = client.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert response.json()["error"]["code"] == "throttled"
+
+
+def test_each_key_has_its_own_budget(world, settings):
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "dealer_key": "1/minute"}
+    world.client("dealer_key").get("/api/v1/me/")
+
+    assert world.client("dealer_key").get("/api/v1/me/").status_code == 429
+    assert world.client("other_dealer_key").get("/api/v1/me/").status_code == 200
+
+
+def test_anonymous_calls_are_throttled_per_address(settings):
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "anonymous": "2/minute"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_PERMISSION_CLASSES": []}
+    client = APIClient(REMOTE_ADDR="203.0.113.7")
+
+    statuses = [client.get("/api/schema/").status_code for _ in range(3)]
+
+    assert statuses[-1] == 429
+
+
+def test_repeated_bad_keys_are_throttled_before_any_key_is_checked(world, settings):
+    settings.API_BAD_KEY_LIMIT = (3, 300)
+    attacker = APIClient(REMOTE_ADDR="198.51.100.9")
+    attacker.credentials(HTTP_AUTHORIZATION="Api-Key dAAAAAAA.guess")
+
+    statuses = [attacker.get("/api/v1/me/").status_code for _ in range(4)]
+
+    assert statuses == [401, 401, 401, 429]
+    # While the address is over its limit, even a real key from it waits: guessing gains nothing.
+    attacker.credentials(HTTP_AUTHORIZATION=f"Api-Key {world.keys['dealer_key']}")
+    assert attacker.get("/api/v1/me/").status_code == 429
+    # Other clients are not affected.
+    assert world.client("dealer_key").get("/api/v1/me/").status_code == 200
+
+
+def test_login_is_refused_after_repeated_failures_even_with_the_right_password(client, settings):
+    settings.LOGIN_LIMIT_PER_USER = (3, 900)
+    UserFactory(username="tanaka")
+    url = reverse("login")
+
+    for _ in range(3):
+        assert client.post(url, {"username": "tanaka", "password": "wrong"}).status_code == 200
+
+    response = client.post(
+        url, {"username": "tanaka", "password": DEFAULT_PASSWORD}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert "Too many failed attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_successful_login_clears_the_users_failures(client, settings):
+    settings.LOGIN_LIMIT_PER_USER = (3, 900)
+    UserFactory(username="tanaka")
+    url = reverse("login")
+    for _ in range(2):
+        client.post(url, {"username": "tanaka", "password": "wrong"})
+
+    assert client.post(url, {"username": "tanaka", "password": DEFAULT_PASSWORD}).status_code == 302
+    client.logout()
+    for _ in range(2):
+        client.post(url, {"username": "tanaka", "password": "wrong"})
+    assert client.post(url, {"username": "tanaka", "password": DEFAULT_PASSWORD}).status_code == 302
+
+
+def test_login_needs_csrf():
+    from django.test import Client
+
+    UserFactory(username="tanaka")
+    response = Client(enforce_csrf_checks=True).post(
+        reverse("login"), {"username": "tanaka", "password": DEFAULT_PASSWORD}
+    )
+
+    assert response.status_code == 403

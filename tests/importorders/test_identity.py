@@ -1,0 +1,99 @@
+"""API keys resolve to callers; bad, revoked, expired or orphaned keys resolve to nothing."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from importorders.identity import principal_for_key
+from importorders.models import DealerAPIKey, PartnerAPIKey
+from importorders.services.keys import api_key_revoke, dealer_key_issue, partner_key_issue
+from tests.factories import DealerFactory, PartnerFactory
+from tests.queries import assert_query_count
+
+pytestmark = pytest.mark.django_db
+
+
+def test_keys_carry_their_kind_in_the_prefix():
+    dealer_key, raw_dealer = dealer_key_issue(dealer=DealerFactory(), name="dms")
+    partner_key, raw_partner = partner_key_issue(partner=PartnerFactory(), name="edi")
+
+    assert raw_dealer.startswith(dealer_key.prefix + ".")
+    assert dealer_key.prefix[0] == "d"
+    assert raw_partner.startswith(partner_key.prefix + ".")
+    assert partner_key.prefix[0] == "p"
+    assert raw_dealer.split(".")[1] not in dealer_key.hashed_key
+
+
+def test_a_valid_key_resolves_with_one_query_and_records_its_use():
+    key, raw = dealer_key_issue(dealer=DealerFactory(), name="dms")
+
+    with assert_query_count(2):  # lookup, last-used update
+        principal, resolved = principal_for_key(raw)
+
+    assert resolved == key
+    assert principal.is_authenticated
+    assert not principal.is_staff
+    assert DealerAPIKey.objects.get(pk=key.pk).last_used_at is not None
+
+
+def test_last_use_is_written_at_most_once_per_five_minutes():
+    key, raw = dealer_key_issue(dealer=DealerFactory(), name="dms")
+    principal_for_key(raw)
+
+    with assert_query_count(1):  # lookup only
+        principal_for_key(raw)
+
+    DealerAPIKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now() - timedelta(minutes=6))
+    with assert_query_count(2):
+        principal_for_key(raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["", "garbage", "dABCDEFG", "dABCDEFG.", "xABCDEFG.secret", "dABC.secret", "dABCDEFG.wrong-secret"],
+)
+def test_malformed_or_unknown_keys_resolve_to_nothing(raw):
+    assert principal_for_key(raw) is None
+
+
+def test_a_right_prefix_with_a_wrong_secret_resolves_to_nothing():
+    key, _raw = partner_key_issue(partner=PartnerFactory(), name="edi")
+
+    assert principal_for_key(f"{key.prefix}.{'x' * 32}") is None
+    assert PartnerAPIKey.objects.get(pk=key.pk).last_used_at is None
+
+
+def test_revoked_expired_and_inactive_owner_keys_resolve_to_nothing():
+    dealer = DealerFactory()
+    revoked, raw_revoked = dealer_key_issue(dealer=dealer, name="old")
+    api_key_revoke(key=revoked)
+    _, raw_expired = dealer_key_issue(
+        dealer=dealer, name="exp", expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    inactive = PartnerFactory(active=False)
+    _, raw_inactive = partner_key_issue(partner=inactive, name="edi")
+
+    assert principal_for_key(raw_revoked) is None
+    assert principal_for_key(raw_expired) is None
+    assert principal_for_key(raw_inactive) is None
+
+
+def test_a_dealer_key_prefix_is_never_looked_up_among_partner_keys():
+    _key, raw = partner_key_issue(partner=PartnerFactory(), name="edi")
+
+    assert principal_for_key("d" + raw[1:]) is None
+
+
+def test_revoking_cannot_be_undone():
+    from django.core.exceptions import ValidationError
+
+    key, _ = dealer_key_issue(dealer=DealerFactory(), name="dms")
+    api_key_revoke(key=key, reason="leaked")
+    key = DealerAPIKey.objects.get(pk=key.pk)
+    key.revoked = False
+
+    with pytest.raises(ValidationError):
+        key.save()
+    assert DealerAPIKey.objects.get(pk=key.pk).revoked is True
+    assert key.history.first().history_change_reason == "leaked"
