@@ -66,6 +66,7 @@ chromium:
 	  else echo "Browser tests need chromium: sudo apt-get install chromium fonts-noto-cjk"; fi; }
 
 bench: install
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk; }
 	$(BIN)/python bench/run.py
 
 clean:

@@ -38,6 +38,8 @@ class RateLimit:
     def hit(self, subject: str) -> int:
         """Count one hit; returns the count in the current window."""
         key, remaining = self._key(subject)
+        if hasattr(cache, "incr_window"):  # Redis: one round trip
+            return cache.incr_window(key, remaining + 1)
         if cache.add(key, 1, timeout=remaining + 1):
             return 1
         try:
@@ -51,6 +53,11 @@ class RateLimit:
         key, remaining = self._key(subject)
         count = cache.get(key, 0)
         return max(remaining, 1) if count >= self.limit else None
+
+    def seconds_left(self) -> int:
+        """Seconds until the current window ends."""
+        now = int(time.time())
+        return max(self.window - now % self.window, 1)
 
     def reset(self, subject: str) -> None:
         cache.delete(self._key(subject)[0])

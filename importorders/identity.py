@@ -1,16 +1,86 @@
 """Who a request comes from: resolves API keys and users into a core Caller.
 
 Registered with core in ImportOrdersConfig.ready(); core's authentication and scoping call these.
+
+A key's facts (hash, revocation, expiry, owner) are cached by its public prefix for
+KEY_CACHE_SECONDS, so a keyed request needs no database query. Any change to a key or to its
+owner drops the cached entry when the transaction commits (see `key_cache_forget`), so revoking
+a key or deactivating a dealer takes effect at once where the cache is shared (Redis); the
+timeout is the safety net for changes made behind the models' back (raw SQL, bulk updates).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
 
 from core.callers import ANONYMOUS, Caller, back_office_roles_for
 from importorders.models import DealerAPIKey, DealerMembership, PartnerAPIKey
+from importorders.models.keys import LAST_USED_RESOLUTION
 
+KEY_CACHE_SECONDS = 60
 _KEY_MODELS = {"d": (DealerAPIKey, "dealer"), "p": (PartnerAPIKey, "partner")}
+_UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class KeySnapshot:
+    """What authentication needs to know about a key, cacheable (no model instances)."""
+
+    pk: str
+    kind: str  # "dealer_key" or "partner_key"
+    prefix: str
+    name: str
+    hashed_key: str
+    revoked: bool
+    expiry_date: datetime | None
+    owner_id: int
+    owner_code: str
+    owner_name_ja: str
+    owner_name_en: str
+    owner_active: bool
+    last_used_at: datetime | None
+
+    @property
+    def usable(self) -> bool:
+        expired = self.expiry_date is not None and self.expiry_date < timezone.now()
+        return not self.revoked and not expired and self.owner_active
+
+
+def _cache_key(prefix: str) -> str:
+    return f"apikey:{prefix}"
+
+
+def key_cache_forget(prefixes: Iterable[str]) -> None:
+    """Drop cached key facts once the current transaction commits (or now, outside one)."""
+    keys = [_cache_key(prefix) for prefix in prefixes]
+    if keys:
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def _snapshot(key, owner_field: str) -> KeySnapshot:
+    owner = getattr(key, owner_field)
+    return KeySnapshot(
+        pk=key.pk,
+        kind=f"{owner_field}_key",
+        prefix=key.prefix,
+        name=key.name,
+        hashed_key=key.hashed_key,
+        revoked=key.revoked,
+        expiry_date=key.expiry_date,
+        owner_id=owner.pk,
+        owner_code=owner.code,
+        owner_name_ja=owner.name_ja,
+        owner_name_en=owner.name_en,
+        owner_active=owner.active,
+        last_used_at=key.last_used_at,
+    )
 
 
 class KeyPrincipal(AnonymousUser):
@@ -20,10 +90,9 @@ class KeyPrincipal(AnonymousUser):
     for one; scoping reads the Caller, never this object.
     """
 
-    def __init__(self, key) -> None:
+    def __init__(self, key: KeySnapshot) -> None:
         self.key = key
-        owner = key.dealer if isinstance(key, DealerAPIKey) else key.partner
-        self.display_name = f"{owner.name_en} ({key.name})"
+        self.display_name = f"{key.owner_name_en} ({key.name})"
 
     @property
     def is_anonymous(self) -> bool:
@@ -37,19 +106,42 @@ class KeyPrincipal(AnonymousUser):
         return self.display_name
 
 
-def principal_for_key(raw_key: str) -> tuple[KeyPrincipal, DealerAPIKey | PartnerAPIKey] | None:
-    """(principal, key) for a usable key, or None: unknown, malformed, revoked, expired, inactive owner."""
+def _load(prefix: str) -> KeySnapshot | None:
+    cached = cache.get(_cache_key(prefix))
+    if cached is not None:
+        return None if cached == _UNKNOWN else cached
+    model, owner_field = _KEY_MODELS[prefix[0]]
+    key = model.objects.select_related(owner_field).filter(prefix=prefix).first()
+    snapshot = _snapshot(key, owner_field) if key else None
+    cache.set(_cache_key(prefix), snapshot or _UNKNOWN, KEY_CACHE_SECONDS)
+    return snapshot
+
+
+def _touch(snapshot: KeySnapshot) -> KeySnapshot:
+    """Record use at most once per LAST_USED_RESOLUTION, in the database and the cached facts."""
+    now = timezone.now()
+    if snapshot.last_used_at is not None and now - snapshot.last_used_at < LAST_USED_RESOLUTION:
+        return snapshot
+    model, _ = _KEY_MODELS[snapshot.prefix[0]]
+    model.objects.filter(pk=snapshot.pk).update(last_used_at=now)
+    snapshot = replace(snapshot, last_used_at=now)
+    cache.set(_cache_key(snapshot.prefix), snapshot, KEY_CACHE_SECONDS)
+    return snapshot
+
+
+def principal_for_key(raw_key: str) -> tuple[KeyPrincipal, KeySnapshot] | None:
+    """(principal, key facts) for a usable key; None if malformed, unknown, revoked, expired or orphaned."""
     prefix, dot, _secret = raw_key.partition(".")
     if not dot or len(prefix) != 8 or prefix[0] not in _KEY_MODELS:
         return None
-    model, owner_field = _KEY_MODELS[prefix[0]]
-    key = model.objects.select_related(owner_field).filter(prefix=prefix).first()
-    if key is None or not key.usable or not getattr(key, owner_field).active:
+    snapshot = _load(prefix)
+    if snapshot is None or not snapshot.usable:
         return None
-    if not key.is_valid(raw_key):
+    model, _ = _KEY_MODELS[prefix[0]]
+    if not model.objects.key_generator.verify(raw_key, snapshot.hashed_key):
         return None
-    key.touch()
-    return KeyPrincipal(key), key
+    snapshot = _touch(snapshot)
+    return KeyPrincipal(snapshot), snapshot
 
 
 def caller_for_user(user) -> Caller:
@@ -76,21 +168,21 @@ def caller_for_user(user) -> Caller:
 def caller_for_request(request) -> Caller:
     """The Caller of a Django or DRF request."""
     key = getattr(request, "auth", None)  # set by DRF's authentication; absent on portal pages
-    if isinstance(key, DealerAPIKey):
+    if isinstance(key, KeySnapshot) and key.kind == "dealer_key":
         return Caller(
             kind="dealer_key",
             user=request.user,
-            dealer_id=key.dealer_id,
-            dealer_code=key.dealer.code,
-            dealer_names=(key.dealer.name_ja, key.dealer.name_en),
+            dealer_id=key.owner_id,
+            dealer_code=key.owner_code,
+            dealer_names=(key.owner_name_ja, key.owner_name_en),
             key_id=key.pk,
         )
-    if isinstance(key, PartnerAPIKey):
+    if isinstance(key, KeySnapshot) and key.kind == "partner_key":
         return Caller(
             kind="partner_key",
             user=request.user,
-            partner_id=key.partner_id,
-            partner_code=key.partner.code,
+            partner_id=key.owner_id,
+            partner_code=key.owner_code,
             key_id=key.pk,
         )
     return caller_for_user(request.user)

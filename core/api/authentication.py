@@ -2,8 +2,10 @@
 
 Key lookup is delegated to a resolver that importorders registers (it owns the key models), so
 core stays below the apps. Every failure -- no credentials, a malformed, unknown, revoked or expired
-key -- answers the same 401 body. A client that keeps sending bad keys is throttled (429) before
-its keys are even looked at: DRF would otherwise reject it at authentication, before any throttle.
+key -- answers the same 401 body. A client address that keeps sending bad keys gets 429 instead of
+401: DRF rejects bad credentials at authentication, before any throttle runs, so the count lives
+here. Valid keys from the same address keep working (a partner behind the same NAT as a
+misconfigured client is not locked out); guessing a 190-bit secret is not the threat.
 """
 
 from __future__ import annotations
@@ -54,15 +56,12 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         keyword, _, key = header.partition(" ")
         if keyword != KEY_KEYWORD:
             return None  # another scheme: let other authenticators (or a 401) deal with it
-        limit = bad_key_limit()
-        ip = client_ip(request)
-        wait = limit.exceeded(ip)
-        if wait is not None:
-            raise exceptions.Throttled(wait=wait)
         key = key.strip()
         resolved = _key_resolver(key) if (_key_resolver and key) else None
         if resolved is None:
-            limit.hit(ip)
+            limit, ip = bad_key_limit(), client_ip(request)
+            if limit.hit(ip) > limit.limit:
+                raise exceptions.Throttled(wait=limit.seconds_left())
             raise exceptions.AuthenticationFailed()
         return resolved
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import models
-from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.crypto import KeyGenerator
@@ -34,6 +33,12 @@ class KindKeyGenerator(KeyGenerator):
 
     def get_prefix(self) -> str:
         return self.kind_letter + get_random_string(self.prefix_length - 1, _PREFIX_ALPHABET)
+
+
+def _forget(prefixes) -> None:
+    from importorders.identity import key_cache_forget
+
+    key_cache_forget(prefixes)
 
 
 class DealerAPIKeyQuerySet(ScopedQuerySet):
@@ -70,16 +75,18 @@ class KeyUsageMixin(models.Model):
     class Meta:
         abstract = True
 
+    # Authentication caches a key's facts by prefix; any change drops them on commit.
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        _forget([self.prefix])
+
+    def delete(self, *args, **kwargs):
+        _forget([self.prefix])
+        return super().delete(*args, **kwargs)
+
     @property
     def usable(self) -> bool:
         return not self.revoked and not self.has_expired
-
-    def touch(self) -> None:
-        """Record use, writing only when the stored time is older than LAST_USED_RESOLUTION."""
-        now = timezone.now()
-        if self.last_used_at is None or now - self.last_used_at >= LAST_USED_RESOLUTION:
-            type(self).objects.filter(pk=self.pk).update(last_used_at=now)
-            self.last_used_at = now
 
 
 class DealerAPIKey(KeyUsageMixin, AbstractAPIKey):

@@ -49,6 +49,20 @@ class LogisticsPartner(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    # Authentication caches each key with its owner's facts (active, names); drop them on change.
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        self._forget_keys()
+
+    def delete(self, *args, **kwargs):
+        self._forget_keys()
+        return super().delete(*args, **kwargs)
+
+    def _forget_keys(self) -> None:
+        from importorders.identity import key_cache_forget
+
+        key_cache_forget(self.api_keys.values_list("prefix", flat=True))
+
     @property
     def name(self) -> str:
         return self.name_ja if (get_language() or "ja").startswith("ja") else self.name_en

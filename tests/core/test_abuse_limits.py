@@ -49,19 +49,26 @@ def test_anonymous_calls_are_throttled_per_address(settings):
     assert statuses[-1] == 429
 
 
-def test_repeated_bad_keys_are_throttled_before_any_key_is_checked(world, settings):
+def test_repeated_bad_keys_from_one_address_are_throttled(world, settings):
     settings.API_BAD_KEY_LIMIT = (3, 300)
-    attacker = APIClient(REMOTE_ADDR="198.51.100.9")
+    attacker = APIClient(REMOTE_ADDR="198.51.100.9", HTTP_ACCEPT_LANGUAGE="en")
     attacker.credentials(HTTP_AUTHORIZATION="Api-Key dAAAAAAA.guess")
 
-    statuses = [attacker.get("/api/v1/me/").status_code for _ in range(4)]
+    responses = [attacker.get("/api/v1/me/") for _ in range(5)]
 
-    assert statuses == [401, 401, 401, 429]
-    # While the address is over its limit, even a real key from it waits: guessing gains nothing.
-    attacker.credentials(HTTP_AUTHORIZATION=f"Api-Key {world.keys['dealer_key']}")
+    assert [r.status_code for r in responses] == [401, 401, 401, 429, 429]
+    assert int(responses[-1]["Retry-After"]) > 0
+    assert responses[-1].json()["error"]["code"] == "throttled"
+    # A revoked or expired key counts as a bad one too.
+    attacker.credentials(HTTP_AUTHORIZATION=f"Api-Key {world.keys['revoked_key']}")
     assert attacker.get("/api/v1/me/").status_code == 429
-    # Other clients are not affected.
-    assert world.client("dealer_key").get("/api/v1/me/").status_code == 200
+    # A valid key from the same address (a partner behind the same NAT) keeps working.
+    attacker.credentials(HTTP_AUTHORIZATION=f"Api-Key {world.keys['dealer_key']}")
+    assert attacker.get("/api/v1/me/").status_code == 200
+    # Other addresses are not affected.
+    other = APIClient(REMOTE_ADDR="198.51.100.10")
+    other.credentials(HTTP_AUTHORIZATION="Api-Key dAAAAAAA.guess")
+    assert other.get("/api/v1/me/").status_code == 401
 
 
 def test_login_is_refused_after_repeated_failures_even_with_the_right_password(client, settings):

@@ -1,8 +1,10 @@
 """API keys resolve to callers; bad, revoked, expired or orphaned keys resolve to nothing."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from importorders.identity import principal_for_key
@@ -31,22 +33,61 @@ def test_a_valid_key_resolves_with_one_query_and_records_its_use():
     with assert_query_count(2):  # lookup, last-used update
         principal, resolved = principal_for_key(raw)
 
-    assert resolved == key
+    assert (resolved.pk, resolved.kind, resolved.owner_code) == (key.pk, "dealer_key", key.dealer.code)
     assert principal.is_authenticated
     assert not principal.is_staff
     assert DealerAPIKey.objects.get(pk=key.pk).last_used_at is not None
 
 
-def test_last_use_is_written_at_most_once_per_five_minutes():
+def test_a_cached_key_needs_no_query_and_last_use_is_written_at_most_every_five_minutes():
     key, raw = dealer_key_issue(dealer=DealerFactory(), name="dms")
     principal_for_key(raw)
 
-    with assert_query_count(1):  # lookup only
+    with assert_query_count(0):  # facts cached, use recorded a moment ago
+        principal_for_key(raw)
+
+    cache.delete(f"apikey:{key.prefix}")  # the cache entry expired
+    with assert_query_count(1):  # lookup; the recorded use is recent: no write
         principal_for_key(raw)
 
     DealerAPIKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now() - timedelta(minutes=6))
-    with assert_query_count(2):
+    cache.delete(f"apikey:{key.prefix}")
+    with assert_query_count(2):  # lookup, last-used update
         principal_for_key(raw)
+
+
+def test_revoking_a_cached_key_takes_effect_on_commit(django_capture_on_commit_callbacks):
+    key, raw = dealer_key_issue(dealer=DealerFactory(), name="dms")
+    assert principal_for_key(raw) is not None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        api_key_revoke(key=key)
+
+    assert principal_for_key(raw) is None
+
+
+def test_deactivating_the_owner_of_a_cached_key_takes_effect_on_commit(django_capture_on_commit_callbacks):
+    dealer = DealerFactory()
+    _, raw = dealer_key_issue(dealer=dealer, name="dms")
+    assert principal_for_key(raw) is not None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dealer.active = False
+        dealer.save()
+
+    assert principal_for_key(raw) is None
+
+
+def test_an_expiry_passing_while_cached_takes_effect_at_once():
+    key, raw = dealer_key_issue(
+        dealer=DealerFactory(), name="dms", expires_at=timezone.now() + timedelta(seconds=60)
+    )
+    assert principal_for_key(raw) is not None
+
+    cached = cache.get(f"apikey:{key.prefix}")
+    cache.set(f"apikey:{key.prefix}", replace(cached, expiry_date=timezone.now() - timedelta(seconds=1)))
+
+    assert principal_for_key(raw) is None
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,44 @@
+"""Django's Redis cache backend, reusing one client per connection pool.
+
+Django's RedisCacheClient builds a new redis.Redis object for every cache operation; with redis-py
+8 that costs about 0.2 ms, more than the round trip itself, and the API does two or three cache
+operations per request (throttle, rate limits). The client is thread-safe and its pool is
+fork-aware, so one per pool per process is enough.
+"""
+
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
+from django.utils.functional import cached_property
+
+
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Same behaviour as Django's client; the redis.Redis object is made once per pool."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    """CACHES backend: `core.cache.RedisCache`."""
+
+    @cached_property
+    def _cache(self):
+        return ReusingRedisCacheClient(self._servers, **self._options)
+
+    def incr_window(self, key: str, timeout: int) -> int:
+        """Increment a counter that expires `timeout` seconds after its first hit: one round trip."""
+        key = self.make_and_validate_key(key)
+        client = self._cache.get_client(key, write=True)
+        pipeline = client.pipeline(transaction=False)
+        pipeline.incr(key)
+        pipeline.expire(key, timeout, nx=True)
+        count, _ = pipeline.execute()
+        return int(count)
