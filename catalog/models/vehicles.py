@@ -36,7 +36,9 @@ class RecognitionStatus(models.TextChoices):
 class VehicleModel(BilingualNamed, TimeStampedModel):
     """A model a maker sells in Japan (Camry, Tundra...), with its route and recognition status."""
 
-    maker = models.ForeignKey(Maker, on_delete=models.PROTECT, related_name="vehicle_models", verbose_name=_("maker"))
+    maker = models.ForeignKey(
+        Maker, on_delete=models.PROTECT, related_name="vehicle_models", verbose_name=_("maker")
+    )
     code = code_field(unique=True)
     body_type = models.CharField(_("body type"), max_length=20, choices=BodyType.choices)
     certification_route = models.ForeignKey(
