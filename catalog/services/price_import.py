@@ -121,12 +121,16 @@ def price_list_export(*, price_list_id: int) -> str:
 def price_list_import(*, price_list_id: int, csv_file: IO[bytes] | bytes, dry_run: bool) -> ImportReport:
     """Validate every row, diff against the list, and unless `dry_run` apply it all or nothing."""
     raw = csv_file if isinstance(csv_file, bytes) else csv_file.read(MAX_FILE_BYTES + 1)
-    rows = _parse(raw)
     with transaction.atomic():
         price_list = PriceList.objects.select_for_update(of=("self",)).get(pk=price_list_id)
         if price_list.is_published and not dry_run:
             raise PriceListPublishedImmutable()
-        resolved = _Resolver(price_list).resolve(rows)
+        rows, errors = _parse(raw)
+        resolved, resolve_errors = _Resolver(price_list).resolve(rows)
+        for line, messages in resolve_errors.items():
+            errors.setdefault(line, []).extend(messages)
+        if errors:
+            raise _refuse(errors)
         current = _current_prices(price_list)
         diff = _diff(current, {key: item.amount for key, item in resolved.items()})
         counts = dict(Counter(row.status for row in diff))
@@ -158,12 +162,20 @@ class _Resolved:
     model_id: int | None
 
 
-def _refuse(errors: dict[str, list[str]]) -> PriceImportInvalid:
-    return PriceImportInvalid(fields=errors)
+RowErrors = dict[int, list[str]]  # file line number -> messages
 
 
-def _parse(raw: bytes) -> list[_Row]:
-    """Rows of the file, each checked on its own; any bad row refuses the whole file."""
+def _refuse(errors: RowErrors | dict[str, list[str]]) -> PriceImportInvalid:
+    """The refusal, its row messages labelled "row N" in file order."""
+    fields = {
+        (_("row %(line)s") % {"line": key} if isinstance(key, int) else key): messages
+        for key, messages in sorted(errors.items(), key=lambda item: (isinstance(item[0], int), item[0]))
+    }
+    return PriceImportInvalid(fields=fields)
+
+
+def _parse(raw: bytes) -> tuple[list[_Row], RowErrors]:
+    """The file's good rows, and messages for each bad one; a file that is not a price CSV raises."""
     if len(raw) > MAX_FILE_BYTES:
         raise Unprocessable(
             code="file_too_large",
@@ -188,14 +200,13 @@ def _parse(raw: bytes) -> list[_Row]:
     if len(records) - 1 > MAX_ROWS:
         raise _refuse({"file": [_("At most %(limit)s rows per file.") % {"limit": f"{MAX_ROWS:,}"}]})
 
-    errors: dict[str, list[str]] = {}
+    errors: RowErrors = {}
     rows: list[_Row] = []
     seen: dict[Key, int] = {}
     for line, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
             continue  # blank lines are not rows
-        label = _("row %(line)s") % {"line": line}
-        row_errors = errors.setdefault(label, [])
+        row_errors = errors.setdefault(line, [])
         if len(record) != len(HEADER):
             row_errors.append(_("Expected %(count)s columns.") % {"count": len(HEADER)})
             continue
@@ -225,10 +236,7 @@ def _parse(raw: bytes) -> list[_Row]:
             seen[key] = line
         if not row_errors and amount is not None:
             rows.append(_Row(line, kind, model, code, amount, currency))
-    errors = {label: messages for label, messages in errors.items() if messages}
-    if errors:
-        raise _refuse(errors)
-    return rows
+    return rows, {line: messages for line, messages in errors.items() if messages}
 
 
 def _amount(text: str, spec: KindSpec, row_errors: list[str]) -> Decimal | None:
@@ -258,7 +266,7 @@ class _Resolver:
     def __init__(self, price_list: PriceList) -> None:
         self.price_list = price_list
 
-    def resolve(self, rows: list[_Row]) -> dict[Key, _Resolved]:
+    def resolve(self, rows: list[_Row]) -> tuple[dict[Key, _Resolved], RowErrors]:
         maker_id = self.price_list.maker_id
         models = dict(VehicleModel.objects.filter(maker_id=maker_id).values_list("code", "id"))
         codes = {kind: {row.code for row in rows if row.kind == kind} for kind in KINDS}
@@ -280,7 +288,8 @@ class _Resolver:
         )
         fee_types = dict(FeeType.objects.filter(code__in=codes["fee"]).values_list("code", "id"))
 
-        errors: dict[str, list[str]] = {}
+        errors: RowErrors = {}
+        good_rows: list[_Row] = []
         resolved: dict[Key, _Resolved] = {}
         scope_model_id = self.price_list.vehicle_model_id
         for row in rows:
@@ -326,38 +335,38 @@ class _Resolver:
             else:
                 target_id = model_id
             if row_errors or target_id is None:
-                errors[_("row %(line)s") % {"line": row.line}] = row_errors
+                errors[row.line] = row_errors
                 continue
+            good_rows.append(row)
             resolved[(row.kind, row.model, row.code)] = _Resolved(row.kind, row.amount, target_id, model_id)
 
-        errors.update(self._cross_row_errors(rows))
-        if errors:
-            raise _refuse(errors)
-        return resolved
+        # Rules between rows are checked among the rows that are good on their own.
+        for line, messages in self._cross_row_errors(good_rows).items():
+            errors.setdefault(line, []).extend(messages)
+        return resolved, errors
 
     @staticmethod
-    def _cross_row_errors(rows: list[_Row]) -> dict[str, list[str]]:
+    def _cross_row_errors(rows: list[_Row]) -> RowErrors:
         """Rules between rows: a retail price needs the FOB; freight and one insurance go together."""
-        errors: dict[str, list[str]] = {}
+        errors: RowErrors = {}
         priced_trims = {row.code for row in rows if row.kind == "trim_fob"}
         by_model: dict[str, set[str]] = {}
         for row in rows:
             if row.kind in ("freight", "insurance", "insurance_rate"):
                 by_model.setdefault(row.model, set()).add(row.kind)
         for row in rows:
-            label = _("row %(line)s") % {"line": row.line}
             if row.kind == "trim_retail" and row.code not in priced_trims:
-                errors.setdefault(label, []).append(
+                errors.setdefault(row.line, []).append(
                     _("Trim %(code)s has a retail price but no trim_fob row.") % {"code": row.code}
                 )
             if row.kind in ("freight", "insurance", "insurance_rate"):
                 kinds = by_model[row.model]
                 if "freight" not in kinds:
-                    errors.setdefault(label, []).append(
+                    errors.setdefault(row.line, []).append(
                         _("Model %(model)s has insurance but no freight row.") % {"model": row.model}
                     )
                 elif row.kind == "freight" and len(kinds & {"insurance", "insurance_rate"}) != 1:
-                    errors.setdefault(label, []).append(
+                    errors.setdefault(row.line, []).append(
                         _("Model %(model)s needs exactly one insurance or insurance_rate row.")
                         % {"model": row.model}
                     )
