@@ -115,7 +115,8 @@ class ModelYear(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.vehicle_model_id} {self.year}"
+        # Reads the model: list pages select_related it, forms use autocomplete widgets.
+        return f"{self.vehicle_model.code} {self.year}"
 
     @property
     def vin_year_code(self) -> str:

@@ -49,6 +49,8 @@ class ConfigurationData:
 
     trim_id: int
     trim_code: str
+    trim_name_ja: str
+    trim_name_en: str
     trim_active: bool
     displacement_cc: int | None
     vehicle_model_id: int
@@ -82,6 +84,8 @@ def trim_configuration_data(*, trim_id: int) -> ConfigurationData:
     return ConfigurationData(
         trim_id=trim.pk,
         trim_code=trim.code,
+        trim_name_ja=trim.name_ja,
+        trim_name_en=trim.name_en,
         trim_active=trim.active and vehicle_model.active,
         displacement_cc=trim.displacement_cc,
         vehicle_model_id=vehicle_model.pk,
