@@ -231,8 +231,8 @@ def quote_build(
 
     usd_line(
         f"trim:{data.trim_code}",
-        f"車両本体 {data.trim_code}",
-        f"Vehicle {data.trim_code}",
+        data.trim_name_ja,
+        data.trim_name_en,
         trim_price.fob_usd,
     )
     usd_line(

@@ -180,6 +180,8 @@ def worlds(draw):
     return ConfigurationData(
         trim_id=1,
         trim_code="T",
+        trim_name_ja="T",
+        trim_name_en="T",
         trim_active=True,
         displacement_cc=2487,
         vehicle_model_id=1,
