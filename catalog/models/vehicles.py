@@ -177,7 +177,8 @@ class Trim(BilingualNamed, TimeStampedModel):
         ordering = ("model_year__vehicle_model__code", "-model_year__year", "code")
         constraints = [
             models.CheckConstraint(
-                condition=Q(powertrain=Powertrain.ELECTRIC) | Q(displacement_cc__gt=0),
+                condition=Q(powertrain=Powertrain.ELECTRIC)
+                | (Q(displacement_cc__isnull=False) & Q(displacement_cc__gt=0)),
                 name="catalog_trim_displacement_unless_electric",
             ),
             models.CheckConstraint(
