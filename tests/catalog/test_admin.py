@@ -1,0 +1,200 @@
+"""The catalog's back office: every page answers, lists cost the same with more rows, CSV round trip."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+
+from catalog import models as m
+from catalog.demo import seed_catalog
+from catalog.services.price_import import price_list_export
+from core.demo import DemoResult
+from tests.catalog import factories as f
+from tests.factories import UserFactory
+from tests.queries import count_queries
+
+pytestmark = pytest.mark.django_db
+
+CATALOG_ADMINS = sorted(
+    (model for model in admin.site._registry if model._meta.app_label == "catalog"),
+    key=lambda model: model.__name__,
+)
+
+
+@pytest.fixture
+def superuser_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.fixture
+def seeded():
+    seed_catalog(DemoResult())
+
+
+def url(model, view, *args):
+    return reverse(f"admin:catalog_{model._meta.model_name}_{view}", args=args)
+
+
+def test_every_catalog_model_has_an_admin_or_is_an_inline():
+    models = {model.__name__ for model in apps.get_app_config("catalog").get_models()}
+    reference = {name for name in models if not name.startswith("Historical")}
+    inline_only = {"PlantWmi", "TrimOption", "TrimColor", "TrimPrice", "OptionPrice", "ColorPrice"}
+    inline_only |= {"ModelLogistics", "ModelFee"}
+
+    assert reference - {model.__name__ for model in CATALOG_ADMINS} == inline_only
+
+
+@pytest.mark.parametrize("model", CATALOG_ADMINS, ids=lambda model: model.__name__)
+def test_every_page_answers(superuser_client, seeded, model):
+    obj = model.objects.order_by("pk").first()
+
+    for page in (
+        url(model, "changelist"),
+        url(model, "add"),
+        url(model, "change", obj.pk),
+        url(model, "history", obj.pk),
+    ):
+        assert superuser_client.get(page).status_code == 200, page
+
+
+def _more(model):
+    """Factories that add one more row of each catalog admin's model."""
+    counter = iter(range(1, 10_000))
+    return {
+        m.Maker: lambda: f.MakerFactory(),
+        m.Plant: lambda: f.PlantFactory(),
+        m.CertificationRoute: lambda: f.CertificationRouteFactory(code=f"route{next(counter)}"),
+        m.VehicleModel: lambda: f.VehicleModelFactory(),
+        m.ModelYear: lambda: f.ModelYearFactory(),
+        m.Trim: lambda: f.TrimFactory(),
+        m.Option: lambda: f.OptionFactory(vehicle_model=f.VehicleModelFactory()),
+        m.OptionRule: lambda: f.OptionRuleFactory(vehicle_model=f.VehicleModelFactory()),
+        m.Color: lambda: f.ColorFactory(),
+        m.PriceList: lambda: f.PriceListFactory(vehicle_model=f.VehicleModelFactory()),
+        m.FeeType: lambda: f.FeeTypeFactory(),
+        m.FxRate: lambda: f.FxRateFactory(rate_date=dt.date(2020, 1, 1) + dt.timedelta(days=next(counter))),
+        m.TaxRule: lambda: f.TaxRuleFactory(vehicle_model=f.VehicleModelFactory()),
+        m.AutomobileTaxBracket: lambda: f.AutomobileTaxBracketFactory(
+            effective_from=dt.date(2019, 10, 1) + dt.timedelta(days=next(counter))
+        ),
+        m.RecyclingDeposit: lambda: f.RecyclingDepositFactory(),
+    }[model]
+
+
+@pytest.mark.parametrize("model", CATALOG_ADMINS, ids=lambda model: model.__name__)
+def test_changelist_queries_do_not_grow_with_rows(superuser_client, model):
+    add = _more(model)
+    add()
+    page = url(model, "changelist")
+    assert superuser_client.get(page).status_code == 200  # warm the session and content types
+
+    few = count_queries(lambda: superuser_client.get(page))
+    for _ in range(5):
+        add()
+    many = count_queries(lambda: superuser_client.get(page))
+
+    assert model.objects.count() >= 6
+    assert many == few
+
+
+@pytest.fixture
+def draft(camry):
+    m.PriceList.objects.filter(pk=camry.price_list.pk).update(status=m.PriceListStatus.DRAFT)
+    camry.price_list.refresh_from_db()
+    return camry.price_list
+
+
+def test_export_downloads_the_price_list_csv(superuser_client, camry):
+    response = superuser_client.get(url(m.PriceList, "export", camry.price_list.pk))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="TOYOTA-2026.csv"'
+    assert response.content.decode() == price_list_export(price_list_id=camry.price_list.pk)
+
+
+def test_import_previews_then_applies_on_confirm(superuser_client, draft):
+    before = price_list_export(price_list_id=draft.pk)
+    changed = before.replace("28400.00", "28900.00")
+    page = url(m.PriceList, "import", draft.pk)
+
+    with translation.override("en"):
+        preview = superuser_client.post(
+            page, {"file": SimpleUploadedFile("prices.csv", changed.encode(), content_type="text/csv")}
+        )
+
+    assert preview.status_code == 200
+    assert preview.context["report"].counts == {"changed": 1, "unchanged": 14}
+    assert [(r.code, r.old, r.new) for r in preview.context["changes"]] == [
+        ("CAMRY-26-XSE", Decimal("28400.00"), Decimal("28900.00"))
+    ]
+    assert 'name="confirm"' in preview.content.decode()
+    assert price_list_export(price_list_id=draft.pk) == before  # a preview writes nothing
+
+    applied = superuser_client.post(page, {"confirm": "1", "content": preview.context["content"]})
+
+    assert applied.status_code == 302
+    assert applied["Location"] == url(m.PriceList, "change", draft.pk)
+    assert price_list_export(price_list_id=draft.pk) == changed
+
+
+def test_a_bad_file_shows_row_messages_and_changes_nothing(superuser_client, draft):
+    before = price_list_export(price_list_id=draft.pk)
+    bad = before + "trim_fob,CAMRY,NOPE,28400.00,USD\n"
+
+    with translation.override("en"):
+        response = superuser_client.post(
+            url(m.PriceList, "import", draft.pk),
+            {"file": SimpleUploadedFile("prices.csv", bad.encode(), content_type="text/csv")},
+        )
+
+    assert response.status_code == 200
+    assert response.context["error"].fields == {"row 17": ["Unknown trim NOPE."]}
+    assert price_list_export(price_list_id=draft.pk) == before
+
+
+def test_a_published_list_can_be_previewed_but_not_applied(superuser_client, camry):
+    before = price_list_export(price_list_id=camry.price_list.pk)
+    page = url(m.PriceList, "import", camry.price_list.pk)
+    changed = before.replace("28400.00", "28900.00")
+
+    preview = superuser_client.post(page, {"file": SimpleUploadedFile("p.csv", changed.encode())})
+    refused = superuser_client.post(page, {"confirm": "1", "content": changed})
+
+    assert 'name="confirm"' not in preview.content.decode()
+    assert refused.status_code == 200
+    assert refused.context["error"].code == "price_list_published"
+    assert price_list_export(price_list_id=camry.price_list.pk) == before
+
+
+def test_publish_action_refuses_an_overlap(superuser_client, camry):
+    overlapping = f.PriceListFactory(
+        code="TOYOTA-OVERLAP",
+        maker=camry.maker,
+        effective_from=dt.date(2026, 6, 1),
+        status=m.PriceListStatus.DRAFT,
+    )
+    f.TrimPriceFactory(price_list=overlapping, trim=camry.trim)
+
+    response = superuser_client.post(
+        url(m.PriceList, "changelist"),
+        {"action": "publish_selected", "_selected_action": [overlapping.pk]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    overlapping.refresh_from_db()
+    assert overlapping.status == m.PriceListStatus.DRAFT
+    assert any("TOYOTA-OVERLAP" in str(message) for message in response.context["messages"])
+
+
+def test_staff_without_permission_cannot_import_or_export(client, camry):
+    client.force_login(UserFactory(is_staff=True))
+
+    assert client.get(url(m.PriceList, "export", camry.price_list.pk)).status_code == 403
+    assert client.get(url(m.PriceList, "import", camry.price_list.pk)).status_code == 403
