@@ -8,7 +8,6 @@ from django.apps import apps
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 
 from catalog import models as m
 from catalog.demo import seed_catalog
@@ -123,10 +122,9 @@ def test_import_previews_then_applies_on_confirm(superuser_client, draft):
     changed = before.replace("28400.00", "28900.00")
     page = url(m.PriceList, "import", draft.pk)
 
-    with translation.override("en"):
-        preview = superuser_client.post(
-            page, {"file": SimpleUploadedFile("prices.csv", changed.encode(), content_type="text/csv")}
-        )
+    preview = superuser_client.post(
+        page, {"file": SimpleUploadedFile("prices.csv", changed.encode(), content_type="text/csv")}
+    )
 
     assert preview.status_code == 200
     assert preview.context["report"].counts == {"changed": 1, "unchanged": 14}
@@ -147,14 +145,15 @@ def test_a_bad_file_shows_row_messages_and_changes_nothing(superuser_client, dra
     before = price_list_export(price_list_id=draft.pk)
     bad = before + "trim_fob,CAMRY,NOPE,28400.00,USD\n"
 
-    with translation.override("en"):
-        response = superuser_client.post(
-            url(m.PriceList, "import", draft.pk),
-            {"file": SimpleUploadedFile("prices.csv", bad.encode(), content_type="text/csv")},
-        )
+    response = superuser_client.post(
+        url(m.PriceList, "import", draft.pk),
+        {"file": SimpleUploadedFile("prices.csv", bad.encode(), content_type="text/csv")},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
 
     assert response.status_code == 200
     assert response.context["error"].fields == {"row 17": ["Unknown trim NOPE."]}
+    assert "row 17: Unknown trim NOPE." in response.content.decode()
     assert price_list_export(price_list_id=draft.pk) == before
 
 
@@ -198,3 +197,13 @@ def test_staff_without_permission_cannot_import_or_export(client, camry):
 
     assert client.get(url(m.PriceList, "export", camry.price_list.pk)).status_code == 403
     assert client.get(url(m.PriceList, "import", camry.price_list.pk)).status_code == 403
+
+
+def test_the_import_page_speaks_japanese_by_default(superuser_client, draft):
+    bad = price_list_export(price_list_id=draft.pk) + "trim_fob,CAMRY,NOPE,28400.00,USD\n"
+
+    response = superuser_client.post(
+        url(m.PriceList, "import", draft.pk), {"file": SimpleUploadedFile("prices.csv", bad.encode())}
+    )
+
+    assert "17行目: グレード NOPE はありません。" in response.content.decode()
