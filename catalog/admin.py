@@ -269,11 +269,14 @@ class PriceListAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request: HttpRequest, obj: m.PriceList, form, change: bool) -> None:
         if change and obj.is_published:
-            # A published list's period changes only through the service, under its lock.
-            obj.save(update_fields=["note", "updated_at"])
-            price_list_period_set(
-                price_list_id=obj.pk, effective_from=obj.effective_from, effective_to=obj.effective_to
+            # A published list's period changes only through the service, under its lock; the
+            # form already refused an overlap, the service checks again against a concurrent edit.
+            saved = price_list_period_set(
+                price_list=obj, effective_from=obj.effective_from, effective_to=obj.effective_to
             )
+            if "note" in form.changed_data:
+                saved.note = obj.note
+                saved.save(update_fields=["note", "updated_at"])
             return
         super().save_model(request, obj, form, change)
 
@@ -281,7 +284,7 @@ class PriceListAdmin(SimpleHistoryAdmin):
     def publish_selected(self, request: HttpRequest, queryset) -> None:
         for price_list in queryset.order_by("pk"):
             try:
-                price_list_publish(price_list_id=price_list.pk)
+                price_list_publish(price_list=price_list)
             except ApplicationError as error:
                 detail = "; ".join(message for messages in error.fields.values() for message in messages)
                 self.message_user(request, f"{price_list.code}: {error.message} {detail}", messages.ERROR)
@@ -311,7 +314,7 @@ class PriceListAdmin(SimpleHistoryAdmin):
         if not self.has_view_permission(request, price_list):
             raise PermissionDenied
         response = HttpResponse(
-            price_list_export(price_list_id=price_list.pk), content_type="text/csv; charset=utf-8"
+            price_list_export(price_list=price_list), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{price_list.code}.csv"'
         return response
@@ -332,7 +335,7 @@ class PriceListAdmin(SimpleHistoryAdmin):
         if request.method == "POST" and "confirm" in request.POST:
             content = request.POST.get("content", "").encode("utf-8")
             try:
-                report = price_list_import(price_list_id=price_list.pk, csv_file=content, dry_run=False)
+                report = price_list_import(price_list=price_list, csv_file=content, dry_run=False)
             except ApplicationError as error:
                 context.update(form=PriceImportForm(), error=error)
                 return TemplateResponse(request, "admin/catalog/pricelist/import_form.html", context)
@@ -353,7 +356,7 @@ class PriceListAdmin(SimpleHistoryAdmin):
         if request.method == "POST" and form.is_valid():
             raw = form.cleaned_data["file"].read(MAX_FILE_BYTES + 1)
             try:
-                report = price_list_import(price_list_id=price_list.pk, csv_file=raw, dry_run=True)
+                report = price_list_import(price_list=price_list, csv_file=raw, dry_run=True)
             except ApplicationError as error:
                 context.update(form=form, error=error)
                 return TemplateResponse(request, "admin/catalog/pricelist/import_form.html", context)

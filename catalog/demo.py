@@ -427,10 +427,8 @@ def _seed_price_lists(makers, options) -> None:
         )
         if price_list.is_published:
             continue  # published prices never change, not even in the demo
-        price_list_import(
-            price_list_id=price_list.pk, csv_file=_price_csv(maker_code, discount), dry_run=False
-        )
-        price_list_publish(price_list_id=price_list.pk)
+        price_list_import(price_list=price_list, csv_file=_price_csv(maker_code, discount), dry_run=False)
+        price_list_publish(price_list=price_list)
 
 
 def _seed_fx() -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from catalog.models import RecognitionStatus, RuleKind
+from catalog.models import RecognitionStatus, RuleKind, Trim
 from catalog.selectors.configuration import ColorFacts, ConfigurationData, trim_configuration_data
 
 
@@ -152,10 +152,10 @@ def configuration_check(
 
 
 def configuration_validate(
-    *, trim_id: int, color_code: str | None, option_codes: Iterable[str]
+    *, trim: Trim, color_code: str | None, option_codes: Iterable[str]
 ) -> ConfigurationResult:
-    """Load the trim's options, colours and rules (four queries) and check the build."""
-    data = trim_configuration_data(trim_id=trim_id)
+    """Load the trim's options, colours and rules (four queries, always) and check the build."""
+    data = trim_configuration_data(trim_id=trim.pk)
     return configuration_check(data=data, color_code=color_code, option_codes=option_codes)
 
 

@@ -107,9 +107,8 @@ class ImportReport:
         return any(row.status != "unchanged" for row in self.rows)
 
 
-def price_list_export(*, price_list_id: int) -> str:
+def price_list_export(*, price_list: PriceList) -> str:
     """The list's rows as CSV text in the import format (an import of it changes nothing)."""
-    price_list = PriceList.objects.get(pk=price_list_id)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
@@ -118,11 +117,11 @@ def price_list_export(*, price_list_id: int) -> str:
     return out.getvalue()
 
 
-def price_list_import(*, price_list_id: int, csv_file: IO[bytes] | bytes, dry_run: bool) -> ImportReport:
+def price_list_import(*, price_list: PriceList, csv_file: IO[bytes] | bytes, dry_run: bool) -> ImportReport:
     """Validate every row, diff against the list, and unless `dry_run` apply it all or nothing."""
     raw = csv_file if isinstance(csv_file, bytes) else csv_file.read(MAX_FILE_BYTES + 1)
     with transaction.atomic():
-        price_list = PriceList.objects.select_for_update(of=("self",)).get(pk=price_list_id)
+        price_list = PriceList.objects.select_for_update(of=("self",)).get(pk=price_list.pk)
         if price_list.is_published and not dry_run:
             raise PriceListPublishedImmutable()
         rows, errors = _parse(raw)

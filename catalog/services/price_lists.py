@@ -48,10 +48,10 @@ def _refuse_overlap(price_list: PriceList, effective_from: dt.date, effective_to
         )
 
 
-def price_list_publish(*, price_list_id: int) -> PriceList:
+def price_list_publish(*, price_list: PriceList) -> PriceList:
     """Publish a draft list, refusing if a published list of the same scope shares a day with it."""
     with transaction.atomic():
-        price_list = _lock_maker_and_list(price_list_id)
+        price_list = _lock_maker_and_list(price_list.pk)
         if price_list.is_published:
             return price_list
         if not price_list.trim_prices.exists():
@@ -67,13 +67,13 @@ def price_list_publish(*, price_list_id: int) -> PriceList:
 
 
 def price_list_period_set(
-    *, price_list_id: int, effective_from: dt.date, effective_to: dt.date | None
+    *, price_list: PriceList, effective_from: dt.date, effective_to: dt.date | None
 ) -> PriceList:
     """Change a list's period (e.g. end a published list before its successor starts)."""
     if effective_to is not None and effective_to <= effective_from:
         raise ValidationFailed(fields={"effective_to": [_("The end must come after the start.")]})
     with transaction.atomic():
-        price_list = _lock_maker_and_list(price_list_id)
+        price_list = _lock_maker_and_list(price_list.pk)
         if price_list.is_published:
             _refuse_overlap(price_list, effective_from, effective_to)
         price_list.effective_from = effective_from

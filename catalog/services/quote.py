@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.errors import ConfigurationInvalid, FxRateMissing, PriceListMissing, PriceMissing, TaxRuleMissing
-from catalog.models import TaxKind, TaxRule
+from catalog.models import TaxKind, TaxRule, Trim
 from catalog.models.base import in_current_language
 from catalog.selectors import pricing
 from catalog.selectors.configuration import ColorFacts, trim_configuration_data
@@ -156,7 +156,7 @@ class Quote:
 
 def quote_build(
     *,
-    trim_id: int,
+    trim: Trim,
     color_code: str | None,
     option_codes: Iterable[str],
     on_date: dt.date | None = None,
@@ -164,7 +164,8 @@ def quote_build(
 ) -> Quote:
     """Price a configuration landed in Japan on a date (today in Japan by default); writes nothing."""
     on_date = on_date or timezone.localdate()
-    data = trim_configuration_data(trim_id=trim_id)
+    # Reloaded by id, so the query count never depends on what the caller prefetched.
+    data = trim_configuration_data(trim_id=trim.pk)
     configuration = configuration_check(data=data, color_code=color_code, option_codes=list(option_codes))
     if not configuration.valid:
         raise ConfigurationInvalid(configuration.errors)
@@ -189,7 +190,7 @@ def quote_build(
         )
 
     charged_codes = [option.code for option in configuration.options if option.charged]
-    trim_price = pricing.trim_price(price_list_id=price_list.pk, trim_id=trim_id)
+    trim_price = pricing.trim_price(price_list_id=price_list.pk, trim_id=trim.pk)
     option_prices = pricing.option_prices(
         price_list_id=price_list.pk, option_codes=charged_codes, maker_id=data.maker_id
     )

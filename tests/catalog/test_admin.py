@@ -114,11 +114,11 @@ def test_export_downloads_the_price_list_csv(superuser_client, camry):
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="TOYOTA-2026.csv"'
-    assert response.content.decode() == price_list_export(price_list_id=camry.price_list.pk)
+    assert response.content.decode() == price_list_export(price_list=camry.price_list)
 
 
 def test_import_previews_then_applies_on_confirm(superuser_client, draft):
-    before = price_list_export(price_list_id=draft.pk)
+    before = price_list_export(price_list=draft)
     changed = before.replace("28400.00", "28900.00")
     page = url(m.PriceList, "import", draft.pk)
 
@@ -132,17 +132,17 @@ def test_import_previews_then_applies_on_confirm(superuser_client, draft):
         ("CAMRY-26-XSE", Decimal("28400.00"), Decimal("28900.00"))
     ]
     assert 'name="confirm"' in preview.content.decode()
-    assert price_list_export(price_list_id=draft.pk) == before  # a preview writes nothing
+    assert price_list_export(price_list=draft) == before  # a preview writes nothing
 
     applied = superuser_client.post(page, {"confirm": "1", "content": preview.context["content"]})
 
     assert applied.status_code == 302
     assert applied["Location"] == url(m.PriceList, "change", draft.pk)
-    assert price_list_export(price_list_id=draft.pk) == changed
+    assert price_list_export(price_list=draft) == changed
 
 
 def test_a_bad_file_shows_row_messages_and_changes_nothing(superuser_client, draft):
-    before = price_list_export(price_list_id=draft.pk)
+    before = price_list_export(price_list=draft)
     bad = before + "trim_fob,CAMRY,NOPE,28400.00,USD\n"
 
     response = superuser_client.post(
@@ -154,11 +154,11 @@ def test_a_bad_file_shows_row_messages_and_changes_nothing(superuser_client, dra
     assert response.status_code == 200
     assert response.context["error"].fields == {"row 17": ["Unknown trim NOPE."]}
     assert "row 17: Unknown trim NOPE." in response.content.decode()
-    assert price_list_export(price_list_id=draft.pk) == before
+    assert price_list_export(price_list=draft) == before
 
 
 def test_a_published_list_can_be_previewed_but_not_applied(superuser_client, camry):
-    before = price_list_export(price_list_id=camry.price_list.pk)
+    before = price_list_export(price_list=camry.price_list)
     page = url(m.PriceList, "import", camry.price_list.pk)
     changed = before.replace("28400.00", "28900.00")
 
@@ -168,7 +168,7 @@ def test_a_published_list_can_be_previewed_but_not_applied(superuser_client, cam
     assert 'name="confirm"' not in preview.content.decode()
     assert refused.status_code == 200
     assert refused.context["error"].code == "price_list_published"
-    assert price_list_export(price_list_id=camry.price_list.pk) == before
+    assert price_list_export(price_list=camry.price_list) == before
 
 
 def test_publish_action_refuses_an_overlap(superuser_client, camry):
@@ -200,10 +200,55 @@ def test_staff_without_permission_cannot_import_or_export(client, camry):
 
 
 def test_the_import_page_speaks_japanese_by_default(superuser_client, draft):
-    bad = price_list_export(price_list_id=draft.pk) + "trim_fob,CAMRY,NOPE,28400.00,USD\n"
+    bad = price_list_export(price_list=draft) + "trim_fob,CAMRY,NOPE,28400.00,USD\n"
 
     response = superuser_client.post(
         url(m.PriceList, "import", draft.pk), {"file": SimpleUploadedFile("prices.csv", bad.encode())}
     )
 
     assert "17行目: グレード NOPE はありません。" in response.content.decode()
+
+
+def _change_form(price_list, **changes):
+    data = {
+        "code": price_list.code,
+        "maker": price_list.maker_id,
+        "vehicle_model": price_list.vehicle_model_id or "",
+        "effective_from": price_list.effective_from.isoformat(),
+        "effective_to": price_list.effective_to.isoformat() if price_list.effective_to else "",
+        "note": price_list.note,
+    }
+    for prefix in ("trim_prices", "option_prices", "color_prices", "logistics", "fees"):
+        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+    return data | changes
+
+
+def test_ending_a_published_list_in_the_admin_goes_through_the_service(superuser_client, camry):
+    page = url(m.PriceList, "change", camry.price_list.pk)
+
+    response = superuser_client.post(
+        page, _change_form(camry.price_list, effective_to="2026-12-01", note="ends")
+    )
+
+    assert response.status_code == 302
+    camry.price_list.refresh_from_db()
+    assert (camry.price_list.effective_to, camry.price_list.note) == (dt.date(2026, 12, 1), "ends")
+    assert m.TrimPrice.objects.filter(price_list=camry.price_list).count() == 1  # rows untouched
+
+
+def test_a_published_list_cannot_be_stretched_over_another(superuser_client, camry):
+    m.PriceList.objects.filter(pk=camry.price_list.pk).update(effective_to=dt.date(2026, 6, 1))
+    camry.price_list.refresh_from_db()
+    later = f.PriceListFactory(code="TOYOTA-LATER", maker=camry.maker, effective_from=dt.date(2026, 6, 1))
+
+    response = superuser_client.post(
+        url(m.PriceList, "change", camry.price_list.pk),
+        _change_form(camry.price_list, effective_to=""),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 200
+    assert "Overlaps the published price list(s) TOYOTA-LATER." in response.content.decode()
+    camry.price_list.refresh_from_db()
+    assert camry.price_list.effective_to == dt.date(2026, 6, 1)
+    assert later.status == m.PriceListStatus.PUBLISHED

@@ -110,6 +110,6 @@ def test_the_levy_ends_on_2026_03_31(seeded):
 def test_every_trim_can_be_quoted_today(seeded):
     for trim in m.Trim.objects.select_related("model_year__vehicle_model"):
         color = m.TrimColor.objects.filter(trim=trim).select_related("color").first().color
-        result = quote_build(trim_id=trim.pk, color_code=color.code, option_codes=[])
+        result = quote_build(trim=trim, color_code=color.code, option_codes=[])
         assert result.total_jpy > result.cif_jpy > 0, trim.code
         assert result.subject_to_approval is (trim.model_year.vehicle_model.code in {"TUNDRA", "PASSPORT"})

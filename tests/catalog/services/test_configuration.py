@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def validate(world, color="089", options=()):
-    return configuration_validate(trim_id=world.trim.pk, color_code=color, option_codes=options)
+    return configuration_validate(trim=world.trim, color_code=color, option_codes=options)
 
 
 def codes(result):

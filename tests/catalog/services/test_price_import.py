@@ -48,12 +48,12 @@ def draft(camry):
 
 
 def snapshot(price_list):
-    return price_list_export(price_list_id=price_list.pk)
+    return price_list_export(price_list=price_list)
 
 
 def run(price_list, text, *, dry_run=False):
     data = text if isinstance(text, bytes) else text.encode()
-    return price_list_import(price_list_id=price_list.pk, csv_file=data, dry_run=dry_run)
+    return price_list_import(price_list=price_list, csv_file=data, dry_run=dry_run)
 
 
 def test_export_writes_the_import_format(camry):

@@ -40,7 +40,7 @@ def test_publish_a_draft():
     maker = f.MakerFactory()
     price_list = draft(maker, "A", JAN, APR)
 
-    published = price_list_publish(price_list_id=price_list.pk)
+    published = price_list_publish(price_list=price_list)
 
     assert published.status == m.PriceListStatus.PUBLISHED
     assert published.published_at is not None
@@ -49,9 +49,9 @@ def test_publish_a_draft():
 
 def test_adjacent_periods_do_not_overlap():
     maker = f.MakerFactory()
-    price_list_publish(price_list_id=draft(maker, "A", JAN, APR).pk)
+    price_list_publish(price_list=draft(maker, "A", JAN, APR))
 
-    price_list_publish(price_list_id=draft(maker, "B", APR).pk)
+    price_list_publish(price_list=draft(maker, "B", APR))
 
     assert statuses(maker) == {"A": "published", "B": "published"}
 
@@ -62,11 +62,11 @@ def test_adjacent_periods_do_not_overlap():
 )
 def test_an_overlapping_list_is_refused_and_stays_a_draft(start, end):
     maker = f.MakerFactory()
-    price_list_publish(price_list_id=draft(maker, "A", JAN, APR).pk)
+    price_list_publish(price_list=draft(maker, "A", JAN, APR))
     second = draft(maker, "B", start, end)
 
     with pytest.raises(PriceListOverlap) as refused:
-        price_list_publish(price_list_id=second.pk)
+        price_list_publish(price_list=second)
 
     assert refused.value.code == "price_list_overlap"
     assert refused.value.status_code == 409
@@ -75,19 +75,19 @@ def test_an_overlapping_list_is_refused_and_stays_a_draft(start, end):
 
 def test_an_open_ended_list_overlaps_everything_after_it():
     maker = f.MakerFactory()
-    price_list_publish(price_list_id=draft(maker, "A", JAN).pk)
+    price_list_publish(price_list=draft(maker, "A", JAN))
 
     with pytest.raises(PriceListOverlap):
-        price_list_publish(price_list_id=draft(maker, "B", dt.date(2030, 1, 1)).pk)
+        price_list_publish(price_list=draft(maker, "B", dt.date(2030, 1, 1)))
 
 
 def test_other_scopes_may_overlap():
     maker = f.MakerFactory()
     model = f.VehicleModelFactory(maker=maker)
-    price_list_publish(price_list_id=draft(maker, "A", JAN).pk)
+    price_list_publish(price_list=draft(maker, "A", JAN))
 
-    price_list_publish(price_list_id=draft(maker, "MODEL", JAN, vehicle_model=model).pk)
-    price_list_publish(price_list_id=draft(f.MakerFactory(), "OTHER", JAN).pk)
+    price_list_publish(price_list=draft(maker, "MODEL", JAN, vehicle_model=model))
+    price_list_publish(price_list=draft(f.MakerFactory(), "OTHER", JAN))
 
     assert statuses(maker) == {"A": "published", "MODEL": "published"}
 
@@ -96,7 +96,7 @@ def test_an_empty_list_cannot_be_published():
     price_list = f.PriceListFactory(status=m.PriceListStatus.DRAFT)
 
     with pytest.raises(ValidationFailed) as refused:
-        price_list_publish(price_list_id=price_list.pk)
+        price_list_publish(price_list=price_list)
 
     assert refused.value.code == "price_list_empty"
     price_list.refresh_from_db()
@@ -106,13 +106,13 @@ def test_an_empty_list_cannot_be_published():
 def test_ending_a_published_list_makes_room_for_its_successor():
     maker = f.MakerFactory()
     first = draft(maker, "A", JAN)
-    price_list_publish(price_list_id=first.pk)
+    price_list_publish(price_list=first)
     successor = draft(maker, "B", OCT)
     with pytest.raises(PriceListOverlap):
-        price_list_publish(price_list_id=successor.pk)
+        price_list_publish(price_list=successor)
 
-    price_list_period_set(price_list_id=first.pk, effective_from=JAN, effective_to=OCT)
-    price_list_publish(price_list_id=successor.pk)
+    price_list_period_set(price_list=first, effective_from=JAN, effective_to=OCT)
+    price_list_publish(price_list=successor)
 
     assert statuses(maker) == {"A": "published", "B": "published"}
 
@@ -120,11 +120,11 @@ def test_ending_a_published_list_makes_room_for_its_successor():
 def test_extending_a_published_list_over_another_is_refused():
     maker = f.MakerFactory()
     first = draft(maker, "A", JAN, APR)
-    price_list_publish(price_list_id=first.pk)
-    price_list_publish(price_list_id=draft(maker, "B", APR).pk)
+    price_list_publish(price_list=first)
+    price_list_publish(price_list=draft(maker, "B", APR))
 
     with pytest.raises(PriceListOverlap):
-        price_list_period_set(price_list_id=first.pk, effective_from=JAN, effective_to=OCT)
+        price_list_period_set(price_list=first, effective_from=JAN, effective_to=OCT)
 
     first.refresh_from_db()
     assert first.effective_to == APR
@@ -146,10 +146,10 @@ def test_two_overlapping_lists_published_at_once_leave_exactly_one_published(mon
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
-    def publish(price_list_id):
+    def publish(price_list):
         try:
             barrier.wait(timeout=10)
-            price_list_publish(price_list_id=price_list_id)
+            price_list_publish(price_list=price_list)
             outcomes.append("published")
         except ApplicationError as error:
             outcomes.append(error.code)
@@ -157,7 +157,7 @@ def test_two_overlapping_lists_published_at_once_leave_exactly_one_published(mon
             close_old_connections()
             connection.close()
 
-    threads = [threading.Thread(target=publish, args=(price_list.pk,)) for price_list in lists]
+    threads = [threading.Thread(target=publish, args=(price_list,)) for price_list in lists]
     for thread in threads:
         thread.start()
     for thread in threads:

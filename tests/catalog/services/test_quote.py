@@ -29,7 +29,7 @@ def _english():
 
 
 def quote(world, on_date=AFTER_LEVY, color="089", options=("PKG-NAV", "MUDGUARD")):
-    return quote_build(trim_id=world.trim.pk, color_code=color, option_codes=options, on_date=on_date)
+    return quote_build(trim=world.trim, color_code=color, option_codes=options, on_date=on_date)
 
 
 def test_rounding_helpers_always_round_down():
@@ -243,7 +243,7 @@ def test_the_quote_runs_a_constant_number_of_queries(camry):
                 "option__code", flat=True
             )
         )
-        return quote_build(trim_id=camry.trim.pk, color_code="089", option_codes=chosen, on_date=AFTER_LEVY)
+        return quote_build(trim=camry.trim, color_code="089", option_codes=chosen, on_date=AFTER_LEVY)
 
     # 4 (configuration) + price list + FX + trim, option and colour prices + logistics + tax rules
     # + recycling deposit + fees + automobile tax = 14, plus the one query the test makes to list codes.
