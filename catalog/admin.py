@@ -1,0 +1,417 @@
+"""Back office for the catalog: every reference table with its change history.
+
+Price lists: item rows are edited in inlines while a list is a draft and become read-only once it is
+published (a published list's prices never change: make a new list). CSV import (with a dry-run
+preview of the diff) and export are views on the price list.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from catalog import models as m
+from catalog.selectors.pricing import price_lists_overlapping
+from catalog.services.price_import import MAX_FILE_BYTES, price_list_export, price_list_import
+from catalog.services.price_lists import price_list_period_set, price_list_publish
+from core.errors import ApplicationError
+
+NAME_SEARCH = ("code", "name_ja", "name_en")
+
+
+# --- Makers, plants, routes -----------------------------------------------------------------------
+
+
+class PlantWmiInline(admin.TabularInline):
+    model = m.PlantWmi
+    extra = 0
+
+
+@admin.register(m.Maker)
+class MakerAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name_ja", "name_en", "active")
+    list_filter = ("active",)
+    search_fields = NAME_SEARCH
+
+
+@admin.register(m.Plant)
+class PlantAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "maker", "name_en", "city", "state", "country", "vin_plant_letter", "active")
+    list_filter = ("maker", "active", "country")
+    list_select_related = ("maker",)
+    search_fields = (*NAME_SEARCH, "city", "wmis__wmi")
+    inlines = (PlantWmiInline,)
+
+
+@admin.register(m.CertificationRoute)
+class CertificationRouteAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name_ja", "name_en", "sort_order")
+    search_fields = NAME_SEARCH
+
+
+# --- Models, model years, trims ------------------------------------------------------------------
+
+
+class ModelYearInline(admin.TabularInline):
+    model = m.ModelYear
+    extra = 0
+    autocomplete_fields = ("plant",)
+
+
+@admin.register(m.VehicleModel)
+class VehicleModelAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "code",
+        "maker",
+        "name_en",
+        "body_type",
+        "certification_route",
+        "recognition_status",
+        "recognition_number",
+        "recognised_on",
+        "active",
+    )
+    list_filter = ("maker", "recognition_status", "certification_route", "body_type", "active")
+    list_select_related = ("maker", "certification_route")
+    search_fields = (*NAME_SEARCH, "recognition_number")
+    inlines = (ModelYearInline,)
+
+
+@admin.register(m.ModelYear)
+class ModelYearAdmin(SimpleHistoryAdmin):
+    list_display = ("__str__", "vehicle_model", "year", "vin_year_code", "plant")
+    list_filter = ("vehicle_model__maker", "year", "plant")
+    list_select_related = ("vehicle_model", "plant")
+    search_fields = ("vehicle_model__code", "year")
+    autocomplete_fields = ("vehicle_model", "plant")
+
+    @admin.display(description=_("VIN year code"))
+    def vin_year_code(self, obj: m.ModelYear) -> str:
+        return obj.vin_year_code
+
+
+class TrimOptionInline(admin.TabularInline):
+    model = m.TrimOption
+    extra = 0
+    autocomplete_fields = ("option",)
+
+
+class TrimColorInline(admin.TabularInline):
+    model = m.TrimColor
+    extra = 0
+    autocomplete_fields = ("color",)
+
+
+@admin.register(m.Trim)
+class TrimAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "code",
+        "model_year",
+        "name_en",
+        "powertrain",
+        "drive",
+        "displacement_cc",
+        "seats",
+        "plate_class",
+        "active",
+    )
+    list_filter = ("model_year__vehicle_model", "powertrain", "drive", "plate_class", "active")
+    list_select_related = ("model_year__vehicle_model",)
+    search_fields = NAME_SEARCH
+    autocomplete_fields = ("model_year",)
+    inlines = (TrimOptionInline, TrimColorInline)
+
+
+# --- Options and colours -------------------------------------------------------------------------
+
+
+class OptionRuleInline(admin.TabularInline):
+    model = m.OptionRule
+    fk_name = "option"
+    extra = 0
+    autocomplete_fields = ("target", "vehicle_model")
+
+
+@admin.register(m.Option)
+class OptionAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "maker", "vehicle_model", "name_en", "kind", "installation", "active")
+    list_filter = ("maker", "vehicle_model", "kind", "installation", "active")
+    list_select_related = ("maker", "vehicle_model")
+    search_fields = NAME_SEARCH
+    autocomplete_fields = ("vehicle_model",)
+    inlines = (OptionRuleInline,)
+
+
+@admin.register(m.OptionRule)
+class OptionRuleAdmin(SimpleHistoryAdmin):
+    list_display = ("id", "option", "kind", "target", "vehicle_model")
+    list_filter = ("kind", "vehicle_model", "option__maker")
+    list_select_related = ("option", "target", "vehicle_model")
+    search_fields = ("option__code", "target__code")
+    autocomplete_fields = ("option", "target", "vehicle_model")
+
+
+@admin.register(m.Color)
+class ColorAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "maker", "name_ja", "name_en", "hex", "paint_type")
+    list_filter = ("maker", "paint_type")
+    list_select_related = ("maker",)
+    search_fields = NAME_SEARCH
+
+
+# --- Price lists ---------------------------------------------------------------------------------
+
+
+class PriceRowInline(admin.TabularInline):
+    """Price rows: editable on a draft list, read-only once the list is published."""
+
+    extra = 0
+
+    def _editable(self, obj: m.PriceList | None) -> bool:
+        return obj is None or not obj.is_published
+
+    def has_add_permission(self, request: HttpRequest, obj: m.PriceList | None = None) -> bool:
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: m.PriceList | None = None) -> bool:
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: m.PriceList | None = None) -> bool:
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+class TrimPriceInline(PriceRowInline):
+    model = m.TrimPrice
+    autocomplete_fields = ("trim",)
+
+
+class OptionPriceInline(PriceRowInline):
+    model = m.OptionPrice
+    autocomplete_fields = ("option",)
+
+
+class ColorPriceInline(PriceRowInline):
+    model = m.ColorPrice
+    autocomplete_fields = ("color",)
+
+
+class ModelLogisticsInline(PriceRowInline):
+    model = m.ModelLogistics
+    autocomplete_fields = ("vehicle_model",)
+
+
+class ModelFeeInline(PriceRowInline):
+    model = m.ModelFee
+    autocomplete_fields = ("vehicle_model",)
+
+
+class PriceListForm(forms.ModelForm):
+    """Checks a published list's new period against its siblings (the service checks again, locked)."""
+
+    class Meta:
+        model = m.PriceList
+        fields = ("code", "maker", "vehicle_model", "effective_from", "effective_to", "note")
+
+    def clean(self):
+        cleaned = super().clean()
+        instance = self.instance
+        if instance.pk and instance.is_published and not self.errors:
+            clashes = price_lists_overlapping(
+                maker_id=instance.maker_id,
+                vehicle_model_id=instance.vehicle_model_id,
+                effective_from=cleaned["effective_from"],
+                effective_to=cleaned.get("effective_to"),
+                exclude_id=instance.pk,
+            ).values_list("code", flat=True)
+            if clashes:
+                raise forms.ValidationError(
+                    _("Overlaps the published price list(s) %(codes)s."), params={"codes": ", ".join(clashes)}
+                )
+        return cleaned
+
+
+class PriceImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"))
+
+
+@admin.register(m.PriceList)
+class PriceListAdmin(SimpleHistoryAdmin):
+    form = PriceListForm
+    list_display = (
+        "code",
+        "maker",
+        "vehicle_model",
+        "effective_from",
+        "effective_to",
+        "status",
+        "published_at",
+    )
+    list_filter = ("status", "maker", "vehicle_model")
+    list_select_related = ("maker", "vehicle_model")
+    search_fields = ("code", "note")
+    date_hierarchy = "effective_from"
+    autocomplete_fields = ("maker", "vehicle_model")
+    actions = ("publish_selected",)
+    change_form_template = "admin/catalog/pricelist/change_form.html"
+    inlines = (TrimPriceInline, OptionPriceInline, ColorPriceInline, ModelLogisticsInline, ModelFeeInline)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: m.PriceList | None = None):
+        if obj is not None and obj.is_published:
+            return ("code", "maker", "vehicle_model", "status", "published_at")
+        return ("status", "published_at")
+
+    def save_model(self, request: HttpRequest, obj: m.PriceList, form, change: bool) -> None:
+        if change and obj.is_published:
+            # A published list's period changes only through the service, under its lock; the
+            # form already refused an overlap, the service checks again against a concurrent edit.
+            saved = price_list_period_set(
+                price_list=obj, effective_from=obj.effective_from, effective_to=obj.effective_to
+            )
+            if "note" in form.changed_data:
+                saved.note = obj.note
+                saved.save(update_fields=["note", "updated_at"])
+            return
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Publish the selected price lists"), permissions=("change",))
+    def publish_selected(self, request: HttpRequest, queryset) -> None:
+        for price_list in queryset.order_by("pk"):
+            try:
+                price_list_publish(price_list=price_list)
+            except ApplicationError as error:
+                detail = "; ".join(message for messages in error.fields.values() for message in messages)
+                self.message_user(request, f"{price_list.code}: {error.message} {detail}", messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("%(code)s published.") % {"code": price_list.code}, messages.SUCCESS
+                )
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<int:object_id>/import/",
+                self.admin_site.admin_view(self.import_view),
+                name="{}_{}_import".format(*info),
+            ),
+            path(
+                "<int:object_id>/export/",
+                self.admin_site.admin_view(self.export_view),
+                name="{}_{}_export".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        price_list = get_object_or_404(m.PriceList, pk=object_id)
+        if not self.has_view_permission(request, price_list):
+            raise PermissionDenied
+        response = HttpResponse(
+            price_list_export(price_list=price_list), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{price_list.code}.csv"'
+        return response
+
+    def import_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Upload -> preview of the diff (a dry run) -> confirm, which applies the same bytes."""
+        price_list = get_object_or_404(m.PriceList, pk=object_id)
+        if not self.has_change_permission(request, price_list):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": price_list,
+            "title": _("Import prices into %(code)s") % {"code": price_list.code},
+            "max_bytes": MAX_FILE_BYTES,
+        }
+        change_url = reverse("admin:catalog_pricelist_change", args=[price_list.pk])
+        if request.method == "POST" and "confirm" in request.POST:
+            content = request.POST.get("content", "").encode("utf-8")
+            try:
+                report = price_list_import(price_list=price_list, csv_file=content, dry_run=False)
+            except ApplicationError as error:
+                context.update(form=PriceImportForm(), error=error)
+                return TemplateResponse(request, "admin/catalog/pricelist/import_form.html", context)
+            self.message_user(
+                request,
+                _(
+                    "Imported: %(added)s added, %(changed)s changed, %(removed)s removed, "
+                    "%(unchanged)s unchanged."
+                )
+                % {
+                    status: report.counts.get(status, 0)
+                    for status in ("added", "changed", "removed", "unchanged")
+                },
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(change_url)
+        form = PriceImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            raw = form.cleaned_data["file"].read(MAX_FILE_BYTES + 1)
+            try:
+                report = price_list_import(price_list=price_list, csv_file=raw, dry_run=True)
+            except ApplicationError as error:
+                context.update(form=form, error=error)
+                return TemplateResponse(request, "admin/catalog/pricelist/import_form.html", context)
+            context.update(
+                report=report,
+                content=raw.decode("utf-8-sig"),
+                changes=[row for row in report.rows if row.status != "unchanged"],
+            )
+            return TemplateResponse(request, "admin/catalog/pricelist/import_preview.html", context)
+        context["form"] = form
+        return TemplateResponse(request, "admin/catalog/pricelist/import_form.html", context)
+
+
+@admin.register(m.FeeType)
+class FeeTypeAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name_ja", "name_en", "sort_order")
+    search_fields = NAME_SEARCH
+
+
+# --- FX and taxes --------------------------------------------------------------------------------
+
+
+@admin.register(m.FxRate)
+class FxRateAdmin(SimpleHistoryAdmin):
+    list_display = ("rate_date", "base_currency", "quote_currency", "rate", "source")
+    list_filter = ("base_currency", "quote_currency", "source")
+    search_fields = ("source",)
+    date_hierarchy = "rate_date"
+
+
+@admin.register(m.TaxRule)
+class TaxRuleAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "kind", "vehicle_model", "rate", "amount_jpy", "effective_from", "effective_to")
+    list_filter = ("kind", "vehicle_model")
+    list_select_related = ("vehicle_model",)
+    search_fields = (*NAME_SEARCH, "source")
+    autocomplete_fields = ("vehicle_model",)
+
+
+@admin.register(m.AutomobileTaxBracket)
+class AutomobileTaxBracketAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "displacement_over_cc",
+        "displacement_upto_cc",
+        "amount_jpy",
+        "effective_from",
+        "effective_to",
+    )
+    list_filter = ("effective_from",)
+
+
+@admin.register(m.RecyclingDeposit)
+class RecyclingDepositAdmin(SimpleHistoryAdmin):
+    list_display = ("vehicle_model", "amount_jpy", "effective_from", "effective_to")
+    list_filter = ("vehicle_model__maker",)
+    list_select_related = ("vehicle_model",)
+    search_fields = ("vehicle_model__code",)
+    autocomplete_fields = ("vehicle_model",)

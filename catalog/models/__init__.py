@@ -1,0 +1,65 @@
+"""The catalog's models, one module per aggregate, re-exported here."""
+
+from catalog.models.certification import CertificationRoute
+from catalog.models.colors import Color, PaintType, TrimColor
+from catalog.models.fx import FxRate
+from catalog.models.makers import Maker, Plant, PlantWmi
+from catalog.models.options import Installation, Option, OptionKind, OptionRule, RuleKind, TrimOption
+from catalog.models.pricing import (
+    ColorPrice,
+    FeeType,
+    ModelFee,
+    ModelLogistics,
+    OptionPrice,
+    PriceList,
+    PriceListStatus,
+    TrimPrice,
+)
+from catalog.models.taxes import AutomobileTaxBracket, RecyclingDeposit, TaxKind, TaxRule
+from catalog.models.vehicles import (
+    BodyType,
+    Drive,
+    ModelYear,
+    PlateClass,
+    Powertrain,
+    RecognitionStatus,
+    Trim,
+    VehicleModel,
+)
+
+__all__ = [
+    "AutomobileTaxBracket",
+    "BodyType",
+    "CertificationRoute",
+    "Color",
+    "ColorPrice",
+    "Drive",
+    "FeeType",
+    "FxRate",
+    "Installation",
+    "Maker",
+    "ModelFee",
+    "ModelLogistics",
+    "ModelYear",
+    "Option",
+    "OptionKind",
+    "OptionPrice",
+    "OptionRule",
+    "PaintType",
+    "Plant",
+    "PlantWmi",
+    "PlateClass",
+    "Powertrain",
+    "PriceList",
+    "PriceListStatus",
+    "RecognitionStatus",
+    "RecyclingDeposit",
+    "RuleKind",
+    "TaxKind",
+    "TaxRule",
+    "Trim",
+    "TrimColor",
+    "TrimOption",
+    "TrimPrice",
+    "VehicleModel",
+]

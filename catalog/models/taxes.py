@@ -1,0 +1,137 @@
+"""Taxes on an imported car, each with the dates it applies: [effective_from, effective_to)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from catalog.models.base import BilingualNamed, code_field, effective_dates_valid, jpy_field
+from catalog.models.vehicles import VehicleModel
+from core.models import TimeStampedModel
+
+
+class TaxKind(models.TextChoices):
+    IMPORT_DUTY = "import_duty", _("import duty")
+    CONSUMPTION_TAX = "consumption_tax", _("import consumption tax")
+    ENVIRONMENTAL_LEVY = "environmental_levy", _("environmental performance levy")
+
+
+class TaxRule(BilingualNamed, TimeStampedModel):
+    """A tax rate (or fixed amount) of one kind, in effect over a period, optionally for one model."""
+
+    code = code_field(unique=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=TaxKind.choices)
+    vehicle_model = models.ForeignKey(
+        VehicleModel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tax_rules",
+        verbose_name=_("vehicle model"),
+        help_text=_("Empty for a rule on every model; a model's own rule wins over it."),
+    )
+    rate = models.DecimalField(_("rate"), max_digits=6, decimal_places=4, null=True, blank=True)
+    amount_jpy = jpy_field(_("amount (JPY)"), null=True, blank=True)
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(
+        _("effective to"), null=True, blank=True, help_text=_("The first day it no longer applies.")
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tax rule")
+        verbose_name_plural = _("tax rules")
+        ordering = ("kind", "-effective_from")
+        indexes = [models.Index(fields=("kind", "effective_from"), name="catalog_taxrule_lookup")]
+        constraints = [
+            effective_dates_valid("catalog_taxrule"),
+            models.CheckConstraint(
+                condition=(
+                    Q(rate__isnull=False) & Q(amount_jpy__isnull=True) & Q(rate__gte=0) & Q(rate__lte=1)
+                )
+                | (Q(rate__isnull=True) & Q(amount_jpy__isnull=False) & Q(amount_jpy__gte=0)),
+                name="catalog_taxrule_rate_or_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def clean(self) -> None:
+        if (self.rate is None) == (self.amount_jpy is None):
+            raise ValidationError(_("Give either a rate or an amount, not both."))
+
+
+class AutomobileTaxBracket(TimeStampedModel):
+    """Annual automobile tax for a private passenger car, by displacement (electric: lowest bracket)."""
+
+    displacement_over_cc = models.PositiveIntegerField(_("displacement over (cc)"))
+    displacement_upto_cc = models.PositiveIntegerField(
+        _("displacement up to (cc)"), null=True, blank=True, help_text=_("Empty for the top bracket.")
+    )
+    amount_jpy = jpy_field(_("annual tax (JPY)"))
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("automobile tax bracket")
+        verbose_name_plural = _("automobile tax brackets")
+        ordering = ("-effective_from", "displacement_over_cc")
+        indexes = [
+            models.Index(fields=("effective_from", "displacement_over_cc"), name="catalog_autotax_lookup")
+        ]
+        constraints = [
+            effective_dates_valid("catalog_autotaxbracket"),
+            models.UniqueConstraint(
+                fields=("effective_from", "displacement_over_cc"), name="catalog_autotaxbracket_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(displacement_upto_cc__isnull=True)
+                | Q(displacement_upto_cc__gt=F("displacement_over_cc")),
+                name="catalog_autotaxbracket_bounds",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_jpy__gte=0), name="catalog_autotaxbracket_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        upto = self.displacement_upto_cc or "∞"
+        return f"{self.displacement_over_cc}-{upto} cc: JPY {self.amount_jpy}"
+
+
+class RecyclingDeposit(TimeStampedModel):
+    """The recycling fee deposit (リサイクル料金) for one vehicle of a model, over a period."""
+
+    vehicle_model = models.ForeignKey(
+        VehicleModel,
+        on_delete=models.PROTECT,
+        related_name="recycling_deposits",
+        verbose_name=_("vehicle model"),
+    )
+    amount_jpy = jpy_field(_("amount (JPY)"))
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("recycling deposit")
+        verbose_name_plural = _("recycling deposits")
+        ordering = ("vehicle_model__code", "-effective_from")
+        constraints = [
+            effective_dates_valid("catalog_recyclingdeposit"),
+            models.UniqueConstraint(
+                fields=("vehicle_model", "effective_from"), name="catalog_recyclingdeposit_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_jpy__gte=0), name="catalog_recyclingdeposit_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vehicle_model_id} JPY {self.amount_jpy} from {self.effective_from}"

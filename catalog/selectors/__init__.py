@@ -1,0 +1,1 @@
+"""Reads of the catalog; reference data is the same for every caller."""

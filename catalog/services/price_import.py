@@ -1,0 +1,504 @@
+"""CSV import and export of a price list's rows, with a dry-run diff; a bad row refuses the file.
+
+Format (UTF-8, comma-separated, this exact header; one price per row; docs/catalog.md):
+
+    kind,model,code,amount,currency
+
+kind            model                  code            currency  bounds
+trim_fob        the trim's model       trim code       USD       1,000 - 500,000
+trim_retail     the trim's model       trim code       JPY       1,000,000 - 100,000,000
+option_fob      option's model or ""   option code     USD       0 - 50,000
+color_fob       ""                     colour code     USD       0 - 10,000
+freight         model                  ""              USD       100 - 20,000
+insurance_rate  model                  ""              RATE      0 - 0.05 (of FOB)
+insurance       model                  ""              USD       0 - 5,000
+fee             model                  fee type code   JPY       0 - 1,000,000
+
+The file is the whole list: applying it adds, changes and removes rows so the list equals the
+file. A published list is never changed (PriceListPublishedImmutable): make a new draft instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import IO, Literal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from catalog.errors import PriceImportInvalid, PriceListPublishedImmutable
+from catalog.models import (
+    Color,
+    ColorPrice,
+    FeeType,
+    ModelFee,
+    ModelLogistics,
+    Option,
+    OptionPrice,
+    PriceList,
+    Trim,
+    TrimPrice,
+    VehicleModel,
+)
+from core.errors import Unprocessable
+
+HEADER = ("kind", "model", "code", "amount", "currency")
+MAX_FILE_BYTES = 1_000_000
+MAX_ROWS = 20_000
+
+Key = tuple[str, str, str]  # (kind, model, code)
+Status = Literal["added", "changed", "unchanged", "removed"]
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """What one kind of row holds: its currency, decimal places and sane bounds."""
+
+    currency: str
+    places: int
+    minimum: Decimal
+    maximum: Decimal
+    needs_model: bool
+    needs_code: bool
+
+
+KINDS: dict[str, KindSpec] = {
+    "trim_fob": KindSpec("USD", 2, Decimal(1_000), Decimal(500_000), True, True),
+    "trim_retail": KindSpec("JPY", 0, Decimal(1_000_000), Decimal(100_000_000), True, True),
+    "option_fob": KindSpec("USD", 2, Decimal(0), Decimal(50_000), False, True),
+    "color_fob": KindSpec("USD", 2, Decimal(0), Decimal(10_000), False, True),
+    "freight": KindSpec("USD", 2, Decimal(100), Decimal(20_000), True, False),
+    "insurance_rate": KindSpec("RATE", 5, Decimal(0), Decimal("0.05"), True, False),
+    "insurance": KindSpec("USD", 2, Decimal(0), Decimal(5_000), True, False),
+    "fee": KindSpec("JPY", 0, Decimal(0), Decimal(1_000_000), True, True),
+}
+KIND_ORDER = {kind: index for index, kind in enumerate(KINDS)}
+
+
+@dataclass(frozen=True)
+class RowDiff:
+    """One price: what the list holds now, what the file says, and which of the two wins."""
+
+    kind: str
+    model: str
+    code: str
+    currency: str
+    status: Status
+    old: Decimal | None
+    new: Decimal | None
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import would do (dry run) or did: one diff per price, and counts by status."""
+
+    price_list_code: str
+    dry_run: bool
+    applied: bool
+    rows: tuple[RowDiff, ...]
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def has_changes(self) -> bool:
+        return any(row.status != "unchanged" for row in self.rows)
+
+
+def price_list_export(*, price_list: PriceList) -> str:
+    """The list's rows as CSV text in the import format (an import of it changes nothing)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+    for (kind, model, code), amount in _sorted(_current_prices(price_list)):
+        writer.writerow((kind, model, code, _format(kind, amount), KINDS[kind].currency))
+    return out.getvalue()
+
+
+def price_list_import(*, price_list: PriceList, csv_file: IO[bytes] | bytes, dry_run: bool) -> ImportReport:
+    """Validate every row, diff against the list, and unless `dry_run` apply it all or nothing."""
+    raw = csv_file if isinstance(csv_file, bytes) else csv_file.read(MAX_FILE_BYTES + 1)
+    with transaction.atomic():
+        price_list = PriceList.objects.select_for_update(of=("self",)).get(pk=price_list.pk)
+        if price_list.is_published and not dry_run:
+            raise PriceListPublishedImmutable()
+        rows, errors = _parse(raw)
+        resolved, resolve_errors = _Resolver(price_list).resolve(rows)
+        for line, messages in resolve_errors.items():
+            errors.setdefault(line, []).extend(messages)
+        if errors:
+            raise _refuse(errors)
+        current = _current_prices(price_list)
+        diff = _diff(current, {key: item.amount for key, item in resolved.items()})
+        counts = dict(Counter(row.status for row in diff))
+        if not dry_run:
+            _apply(price_list, resolved)
+    return ImportReport(
+        price_list_code=price_list.code, dry_run=dry_run, applied=not dry_run, rows=tuple(diff), counts=counts
+    )
+
+
+# --- Parsing and validation ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Row:
+    line: int
+    kind: str
+    model: str
+    code: str
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    kind: str
+    amount: Decimal
+    target_id: int
+    model_id: int | None
+
+
+RowErrors = dict[int, list[str]]  # file line number -> messages
+
+
+def _refuse(errors: RowErrors | dict[str, list[str]]) -> PriceImportInvalid:
+    """The refusal, its row messages labelled "row N" in file order."""
+    fields = {
+        (_("row %(line)s") % {"line": key} if isinstance(key, int) else key): messages
+        for key, messages in sorted(errors.items(), key=lambda item: (isinstance(item[0], int), item[0]))
+    }
+    return PriceImportInvalid(fields=fields)
+
+
+def _parse(raw: bytes) -> tuple[list[_Row], RowErrors]:
+    """The file's good rows, and messages for each bad one; a file that is not a price CSV raises."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise Unprocessable(
+            code="file_too_large",
+            fields={
+                "file": [_("The file is larger than %(limit)s bytes.") % {"limit": f"{MAX_FILE_BYTES:,}"}]
+            },
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Unprocessable(
+            code="file_not_utf8", fields={"file": [_("The file is not UTF-8 text.")]}
+        ) from exc
+    if "\x00" in text:
+        raise Unprocessable(code="file_not_csv", fields={"file": [_("The file is not a CSV file.")]})
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as exc:
+        raise Unprocessable(code="file_not_csv", fields={"file": [_("The file is not a CSV file.")]}) from exc
+    if not records or tuple(cell.strip() for cell in records[0]) != HEADER:
+        raise _refuse({"header": [_("The first line must be: %(header)s") % {"header": ",".join(HEADER)}]})
+    if len(records) - 1 > MAX_ROWS:
+        raise _refuse({"file": [_("At most %(limit)s rows per file.") % {"limit": f"{MAX_ROWS:,}"}]})
+
+    errors: RowErrors = {}
+    rows: list[_Row] = []
+    seen: dict[Key, int] = {}
+    for line, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue  # blank lines are not rows
+        row_errors = errors.setdefault(line, [])
+        if len(record) != len(HEADER):
+            row_errors.append(_("Expected %(count)s columns.") % {"count": len(HEADER)})
+            continue
+        kind, model, code, amount_text, currency = (cell.strip() for cell in record)
+        spec = KINDS.get(kind)
+        if spec is None:
+            row_errors.append(_("Unknown kind %(kind)s.") % {"kind": kind})
+            continue
+        if spec.needs_model and not model:
+            row_errors.append(_("A %(kind)s row needs a model.") % {"kind": kind})
+        if spec.needs_code and not code:
+            row_errors.append(_("A %(kind)s row needs a code.") % {"kind": kind})
+        if not spec.needs_code and code:
+            row_errors.append(_("A %(kind)s row has no code.") % {"kind": kind})
+        if kind == "color_fob" and model:
+            row_errors.append(_("A colour is priced for the maker: leave the model empty."))
+        if currency != spec.currency:
+            row_errors.append(
+                _("The currency of a %(kind)s row is %(currency)s.")
+                % {"kind": kind, "currency": spec.currency}
+            )
+        amount = _amount(amount_text, spec, row_errors)
+        key = (kind, model, code)
+        if key in seen:
+            row_errors.append(_("Duplicate of row %(line)s.") % {"line": seen[key]})
+        else:
+            seen[key] = line
+        if not row_errors and amount is not None:
+            rows.append(_Row(line, kind, model, code, amount, currency))
+    return rows, {line: messages for line, messages in errors.items() if messages}
+
+
+def _amount(text: str, spec: KindSpec, row_errors: list[str]) -> Decimal | None:
+    try:
+        amount = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        row_errors.append(_("%(amount)s is not a number.") % {"amount": text})
+        return None
+    if not amount.is_finite():
+        row_errors.append(_("%(amount)s is not a number.") % {"amount": text})
+        return None
+    if amount != amount.quantize(Decimal(1).scaleb(-spec.places)):
+        row_errors.append(_("At most %(places)s decimal places.") % {"places": spec.places})
+        return None
+    if not spec.minimum <= amount <= spec.maximum:
+        row_errors.append(
+            _("%(amount)s is outside %(minimum)s to %(maximum)s.")
+            % {"amount": text, "minimum": f"{spec.minimum:,}", "maximum": f"{spec.maximum:,}"}
+        )
+        return None
+    return amount
+
+
+class _Resolver:
+    """Turns codes into rows of this maker (and model, for a model's list); names every miss."""
+
+    def __init__(self, price_list: PriceList) -> None:
+        self.price_list = price_list
+
+    def resolve(self, rows: list[_Row]) -> tuple[dict[Key, _Resolved], RowErrors]:
+        maker_id = self.price_list.maker_id
+        models = dict(VehicleModel.objects.filter(maker_id=maker_id).values_list("code", "id"))
+        codes = {kind: {row.code for row in rows if row.kind == kind} for kind in KINDS}
+        trims = {
+            code: (pk, model_id)
+            for code, pk, model_id in Trim.objects.filter(
+                code__in=codes["trim_fob"] | codes["trim_retail"],
+                model_year__vehicle_model__maker_id=maker_id,
+            ).values_list("code", "id", "model_year__vehicle_model_id")
+        }
+        options = {
+            code: (pk, model_id)
+            for code, pk, model_id in Option.objects.filter(
+                maker_id=maker_id, code__in=codes["option_fob"]
+            ).values_list("code", "id", "vehicle_model_id")
+        }
+        colors = dict(
+            Color.objects.filter(maker_id=maker_id, code__in=codes["color_fob"]).values_list("code", "id")
+        )
+        fee_types = dict(FeeType.objects.filter(code__in=codes["fee"]).values_list("code", "id"))
+
+        errors: RowErrors = {}
+        good_rows: list[_Row] = []
+        resolved: dict[Key, _Resolved] = {}
+        scope_model_id = self.price_list.vehicle_model_id
+        for row in rows:
+            row_errors: list[str] = []
+            model_id = models.get(row.model) if row.model else None
+            if row.model and model_id is None:
+                row_errors.append(_("Unknown model %(model)s for this maker.") % {"model": row.model})
+            elif scope_model_id and model_id not in (None, scope_model_id):
+                row_errors.append(
+                    _("Model %(model)s is not the model of this price list.") % {"model": row.model}
+                )
+            target_id: int | None = None
+            if row.kind in ("trim_fob", "trim_retail"):
+                found = trims.get(row.code)
+                if found is None:
+                    row_errors.append(_("Unknown trim %(code)s.") % {"code": row.code})
+                elif model_id is not None and found[1] != model_id:
+                    row_errors.append(
+                        _("Trim %(code)s belongs to another model than %(model)s.")
+                        % {"code": row.code, "model": row.model}
+                    )
+                else:
+                    target_id = found[0]
+            elif row.kind == "option_fob":
+                found = options.get(row.code)
+                if found is None:
+                    row_errors.append(_("Unknown option %(code)s.") % {"code": row.code})
+                elif found[1] != model_id or (scope_model_id and found[1] not in (None, scope_model_id)):
+                    row_errors.append(
+                        _("Option %(code)s belongs to another model: its model column must be its own.")
+                        % {"code": row.code}
+                    )
+                else:
+                    target_id = found[0]
+            elif row.kind == "color_fob":
+                target_id = colors.get(row.code)
+                if target_id is None:
+                    row_errors.append(_("Unknown colour %(code)s.") % {"code": row.code})
+            elif row.kind == "fee":
+                target_id = fee_types.get(row.code)
+                if target_id is None:
+                    row_errors.append(_("Unknown fee %(code)s.") % {"code": row.code})
+            else:
+                target_id = model_id
+            if row_errors or target_id is None:
+                errors[row.line] = row_errors
+                continue
+            good_rows.append(row)
+            resolved[(row.kind, row.model, row.code)] = _Resolved(row.kind, row.amount, target_id, model_id)
+
+        # Rules between rows are checked among the rows that are good on their own.
+        for line, messages in self._cross_row_errors(good_rows).items():
+            errors.setdefault(line, []).extend(messages)
+        return resolved, errors
+
+    @staticmethod
+    def _cross_row_errors(rows: list[_Row]) -> RowErrors:
+        """Rules between rows: a retail price needs the FOB; freight and one insurance go together."""
+        errors: RowErrors = {}
+        priced_trims = {row.code for row in rows if row.kind == "trim_fob"}
+        by_model: dict[str, set[str]] = {}
+        for row in rows:
+            if row.kind in ("freight", "insurance", "insurance_rate"):
+                by_model.setdefault(row.model, set()).add(row.kind)
+        for row in rows:
+            if row.kind == "trim_retail" and row.code not in priced_trims:
+                errors.setdefault(row.line, []).append(
+                    _("Trim %(code)s has a retail price but no trim_fob row.") % {"code": row.code}
+                )
+            if row.kind in ("freight", "insurance", "insurance_rate"):
+                kinds = by_model[row.model]
+                if "freight" not in kinds:
+                    errors.setdefault(row.line, []).append(
+                        _("Model %(model)s has insurance but no freight row.") % {"model": row.model}
+                    )
+                elif row.kind == "freight" and len(kinds & {"insurance", "insurance_rate"}) != 1:
+                    errors.setdefault(row.line, []).append(
+                        _("Model %(model)s needs exactly one insurance or insurance_rate row.")
+                        % {"model": row.model}
+                    )
+        return errors
+
+
+# --- Reading, diffing and applying --------------------------------------------------------------
+
+
+def _current_prices(price_list: PriceList) -> dict[Key, Decimal]:
+    """The list's rows in the file's shape: {(kind, model, code): amount}."""
+    prices: dict[Key, Decimal] = {}
+    for trim_code, model_code, fob, retail in TrimPrice.objects.filter(price_list=price_list).values_list(
+        "trim__code", "trim__model_year__vehicle_model__code", "fob_usd", "suggested_retail_jpy"
+    ):
+        prices[("trim_fob", model_code, trim_code)] = fob
+        if retail is not None:
+            prices[("trim_retail", model_code, trim_code)] = retail
+    for code, model_code, fob in OptionPrice.objects.filter(price_list=price_list).values_list(
+        "option__code", "option__vehicle_model__code", "fob_usd"
+    ):
+        prices[("option_fob", model_code or "", code)] = fob
+    for code, fob in ColorPrice.objects.filter(price_list=price_list).values_list("color__code", "fob_usd"):
+        prices[("color_fob", "", code)] = fob
+    for model_code, freight, rate, insurance in ModelLogistics.objects.filter(
+        price_list=price_list
+    ).values_list("vehicle_model__code", "ocean_freight_usd", "insurance_rate", "insurance_usd"):
+        prices[("freight", model_code, "")] = freight
+        if rate is not None:
+            prices[("insurance_rate", model_code, "")] = rate
+        if insurance is not None:
+            prices[("insurance", model_code, "")] = insurance
+    for model_code, fee_code, amount in ModelFee.objects.filter(price_list=price_list).values_list(
+        "vehicle_model__code", "fee_type__code", "amount_jpy"
+    ):
+        prices[("fee", model_code, fee_code)] = amount
+    return prices
+
+
+def _sorted(prices: dict[Key, Decimal]) -> list[tuple[Key, Decimal]]:
+    return sorted(prices.items(), key=lambda item: (KIND_ORDER[item[0][0]], item[0][1], item[0][2]))
+
+
+def _format(kind: str, amount: Decimal) -> str:
+    return f"{amount:.{KINDS[kind].places}f}"
+
+
+def _diff(current: dict[Key, Decimal], new: dict[Key, Decimal]) -> list[RowDiff]:
+    diff: list[RowDiff] = []
+    for key in sorted(current.keys() | new.keys(), key=lambda k: (KIND_ORDER[k[0]], k[1], k[2])):
+        old, value = current.get(key), new.get(key)
+        if old is None:
+            status: Status = "added"
+        elif value is None:
+            status = "removed"
+        elif old == value:
+            status = "unchanged"
+        else:
+            status = "changed"
+        diff.append(RowDiff(key[0], key[1], key[2], KINDS[key[0]].currency, status, old, value))
+    return diff
+
+
+def _sync(model, existing: dict, target: dict, build) -> None:
+    """Make the table's rows for this list equal `target`: update, create and delete one by one
+    (not in bulk) so that every change leaves a history record."""
+    for key, row in existing.items():
+        if key not in target:
+            row.delete()
+    for key, values in target.items():
+        row = existing.get(key)
+        if row is None:
+            model.objects.create(**build(key), **values)
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.save()
+
+
+def _apply(price_list: PriceList, resolved: dict[Key, _Resolved]) -> None:
+    trims: dict[int, dict] = {}
+    options: dict[int, dict] = {}
+    colors: dict[int, dict] = {}
+    logistics: dict[int, dict] = {}
+    fees: dict[tuple[int, int], dict] = {}
+    for item in resolved.values():
+        if item.kind == "trim_fob":
+            trims.setdefault(item.target_id, {"suggested_retail_jpy": None})["fob_usd"] = item.amount
+        elif item.kind == "trim_retail":
+            trims.setdefault(item.target_id, {})["suggested_retail_jpy"] = item.amount
+        elif item.kind == "option_fob":
+            options[item.target_id] = {"fob_usd": item.amount}
+        elif item.kind == "color_fob":
+            colors[item.target_id] = {"fob_usd": item.amount}
+        elif item.kind == "fee":
+            fees[(item.model_id, item.target_id)] = {"amount_jpy": item.amount}
+        else:
+            values = logistics.setdefault(item.target_id, {"insurance_rate": None, "insurance_usd": None})
+            field_name = {"freight": "ocean_freight_usd", "insurance_rate": "insurance_rate"}.get(
+                item.kind, "insurance_usd"
+            )
+            values[field_name] = item.amount
+
+    _sync(
+        TrimPrice,
+        {row.trim_id: row for row in TrimPrice.objects.filter(price_list=price_list)},
+        trims,
+        lambda trim_id: {"price_list": price_list, "trim_id": trim_id},
+    )
+    _sync(
+        OptionPrice,
+        {row.option_id: row for row in OptionPrice.objects.filter(price_list=price_list)},
+        options,
+        lambda option_id: {"price_list": price_list, "option_id": option_id},
+    )
+    _sync(
+        ColorPrice,
+        {row.color_id: row for row in ColorPrice.objects.filter(price_list=price_list)},
+        colors,
+        lambda color_id: {"price_list": price_list, "color_id": color_id},
+    )
+    _sync(
+        ModelLogistics,
+        {row.vehicle_model_id: row for row in ModelLogistics.objects.filter(price_list=price_list)},
+        logistics,
+        lambda model_id: {"price_list": price_list, "vehicle_model_id": model_id},
+    )
+    _sync(
+        ModelFee,
+        {
+            (row.vehicle_model_id, row.fee_type_id): row
+            for row in ModelFee.objects.filter(price_list=price_list)
+        },
+        fees,
+        lambda key: {"price_list": price_list, "vehicle_model_id": key[0], "fee_type_id": key[1]},
+    )

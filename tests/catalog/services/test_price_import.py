@@ -1,0 +1,226 @@
+"""Price-list CSV: export and import share one format; a dry run diffs; one bad row refuses all."""
+
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from catalog import models as m
+from catalog.errors import PriceImportInvalid, PriceListPublishedImmutable
+from catalog.services.price_import import MAX_FILE_BYTES, price_list_export, price_list_import
+from core.errors import Unprocessable
+from tests.catalog import factories as f
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "kind,model,code,amount,currency\n"
+
+EXPORTED = (
+    HEADER + "trim_fob,CAMRY,CAMRY-26-XSE,28400.00,USD\n"
+    "trim_retail,CAMRY,CAMRY-26-XSE,5900000,JPY\n"
+    "option_fob,,DASHCAM,300.00,USD\n"
+    "option_fob,,MUDGUARD,150.00,USD\n"
+    "option_fob,,PKG-NAV,1200.00,USD\n"
+    "option_fob,,RACK,400.00,USD\n"
+    "option_fob,,RAILS,250.00,USD\n"
+    "option_fob,,ROOF,1000.00,USD\n"
+    "color_fob,,089,455.00,USD\n"
+    "color_fob,,218,0.00,USD\n"
+    "freight,CAMRY,,1850.00,USD\n"
+    "insurance_rate,CAMRY,,0.00500,RATE\n"
+    "fee,CAMRY,MEASURES,80000,JPY\n"
+    "fee,CAMRY,PDI,25000,JPY\n"
+    "fee,CAMRY,PORT,45000,JPY\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def draft(camry):
+    m.PriceList.objects.filter(pk=camry.price_list.pk).update(status=m.PriceListStatus.DRAFT)
+    camry.price_list.refresh_from_db()
+    return camry.price_list
+
+
+def snapshot(price_list):
+    return price_list_export(price_list=price_list)
+
+
+def run(price_list, text, *, dry_run=False):
+    data = text if isinstance(text, bytes) else text.encode()
+    return price_list_import(price_list=price_list, csv_file=data, dry_run=dry_run)
+
+
+def test_export_writes_the_import_format(camry):
+    assert snapshot(camry.price_list) == EXPORTED
+
+
+def test_importing_the_export_changes_nothing(draft):
+    report = run(draft, EXPORTED)
+
+    assert report.counts == {"unchanged": 15}
+    assert report.has_changes is False
+    assert snapshot(draft) == EXPORTED
+
+
+def test_a_dry_run_shows_the_diff_and_writes_nothing(draft):
+    text = (
+        EXPORTED.replace("28400.00", "28900.00")
+        .replace("option_fob,,RACK,400.00,USD\n", "")
+        .replace("insurance_rate,CAMRY,,0.00500,RATE\n", "insurance,CAMRY,,120.00,USD\n")
+        + "color_fob,,3U5,455.00,USD\n"
+    )
+    history_before = m.TrimPrice.history.count()
+
+    report = run(draft, text, dry_run=True)
+
+    changed = {(r.kind, r.code): (r.status, r.old, r.new) for r in report.rows if r.status != "unchanged"}
+    assert changed == {
+        ("trim_fob", "CAMRY-26-XSE"): ("changed", Decimal("28400.00"), Decimal("28900.00")),
+        ("option_fob", "RACK"): ("removed", Decimal("400.00"), None),
+        ("color_fob", "3U5"): ("added", None, Decimal("455.00")),
+        ("insurance_rate", ""): ("removed", Decimal("0.00500"), None),
+        ("insurance", ""): ("added", None, Decimal("120.00")),
+    }
+    assert report.counts == {"unchanged": 12, "changed": 1, "removed": 2, "added": 2}
+    assert (report.dry_run, report.applied) == (True, False)
+    assert snapshot(draft) == EXPORTED
+    assert m.TrimPrice.history.count() == history_before
+
+
+def test_applying_makes_the_list_equal_the_file_and_keeps_history(draft):
+    text = EXPORTED.replace("28400.00", "28900.00").replace("option_fob,,RACK,400.00,USD\n", "")
+
+    report = run(draft, text)
+
+    assert report.applied is True
+    assert snapshot(draft) == text
+    trim_price = m.TrimPrice.objects.get(price_list=draft)
+    assert [h.fob_usd for h in trim_price.history.order_by("history_date")] == [
+        Decimal("28400.00"),
+        Decimal("28900.00"),
+    ]
+    assert m.OptionPrice.history.filter(option__code="RACK", history_type="-").count() == 1
+
+
+def test_a_published_list_is_never_changed(camry):
+    before = snapshot(camry.price_list)
+
+    with pytest.raises(PriceListPublishedImmutable) as refused:
+        run(camry.price_list, EXPORTED.replace("28400.00", "1.00"))
+
+    assert refused.value.code == "price_list_published"
+    assert snapshot(camry.price_list) == before
+
+
+def test_a_published_list_can_still_be_previewed(camry):
+    report = run(camry.price_list, EXPORTED, dry_run=True)
+
+    assert report.counts == {"unchanged": 15}
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("trim_fob,CAMRY,NOPE,28400.00,USD", "Unknown trim NOPE."),
+        ("option_fob,,NOPE,10.00,USD", "Unknown option NOPE."),
+        ("color_fob,,NOPE,10.00,USD", "Unknown colour NOPE."),
+        ("fee,CAMRY,NOPE,100,JPY", "Unknown fee NOPE."),
+        ("freight,NOPE,,1850.00,USD", "Unknown model NOPE for this maker."),
+        (
+            "trim_fob,TUNDRA,CAMRY-26-XSE,28400.00,USD",
+            "Trim CAMRY-26-XSE belongs to another model than TUNDRA.",
+        ),
+        (
+            "option_fob,,BEDLINER,10.00,USD",
+            "Option BEDLINER belongs to another model: its model column must be its own.",
+        ),
+        ("trim_fob,CAMRY,CAMRY-26-LE,abc,USD", "abc is not a number."),
+        ("trim_fob,CAMRY,CAMRY-26-LE,NaN,USD", "NaN is not a number."),
+        ("trim_fob,CAMRY,CAMRY-26-LE,-5.00,USD", "-5.00 is outside 1,000 to 500,000."),
+        ("trim_fob,CAMRY,CAMRY-26-LE,2840000.00,USD", "2840000.00 is outside 1,000 to 500,000."),
+        ("trim_fob,CAMRY,CAMRY-26-LE,28400.001,USD", "At most 2 decimal places."),
+        ("trim_fob,CAMRY,CAMRY-26-LE,28400.00,JPY", "The currency of a trim_fob row is USD."),
+        ("fee,CAMRY,PORT,100,JPY", "Duplicate of row 16."),
+        ("colour,,089,1.00,USD", "Unknown kind colour."),
+        ("trim_fob,CAMRY,CAMRY-26-LE,28400.00", "Expected 5 columns."),
+        (
+            "trim_retail,CAMRY,CAMRY-26-LE,5000000,JPY",
+            "Trim CAMRY-26-LE has a retail price but no trim_fob row.",
+        ),
+    ],
+)
+def test_one_bad_row_refuses_the_whole_file(draft, row, message):
+    before = snapshot(draft)
+    text = EXPORTED.replace("28400.00", "28900.00") + row + "\n"
+
+    with pytest.raises(PriceImportInvalid) as refused:
+        run(draft, text)
+
+    assert refused.value.code == "price_import_invalid"
+    assert refused.value.fields == {"row 17": [message]}
+    assert snapshot(draft) == before
+
+
+def test_every_bad_row_is_named(draft):
+    text = (
+        HEADER + "trim_fob,CAMRY,NOPE,28400.00,USD\noption_fob,,MUDGUARD,-1,USD\nfreight,CAMRY,,1850.00,USD\n"
+    )
+
+    with pytest.raises(PriceImportInvalid) as refused:
+        run(draft, text)
+
+    assert refused.value.fields == {
+        "row 3": ["-1 is outside 0 to 50,000."],
+        "row 2": ["Unknown trim NOPE."],
+        "row 4": ["Model CAMRY needs exactly one insurance or insurance_rate row."],
+    }
+
+
+def test_a_model_price_list_refuses_another_models_rows(camry):
+    price_list = f.PriceListFactory(
+        code="CAMRY-ONLY", maker=camry.maker, vehicle_model=camry.model, status=m.PriceListStatus.DRAFT
+    )
+
+    with pytest.raises(PriceImportInvalid) as refused:
+        run(price_list, HEADER + "freight,TUNDRA,,2100.00,USD\ninsurance,TUNDRA,,50.00,USD\n")
+
+    assert refused.value.fields == {
+        "row 2": ["Model TUNDRA is not the model of this price list."],
+        "row 3": ["Model TUNDRA is not the model of this price list."],
+    }
+    assert m.ModelLogistics.objects.filter(price_list=price_list).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b"kind,model,code,amount\n", "price_import_invalid"),
+        (b"", "price_import_invalid"),
+        (b"trim_fob,CAMRY,X,1,USD\n", "price_import_invalid"),
+        (HEADER.encode("utf-16"), "file_not_utf8"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "file_not_utf8"),
+        (HEADER.encode() + b"trim_fob,CAMRY,\x00,1,USD\n", "file_not_csv"),
+        (HEADER.encode() + b'trim_fob,"CAMRY,X,1,USD\n', "file_not_csv"),
+        (HEADER.encode() + b"x" * MAX_FILE_BYTES, "file_too_large"),
+    ],
+)
+def test_a_file_that_is_not_a_price_csv_is_refused(draft, content, code):
+    before = snapshot(draft)
+
+    with pytest.raises((PriceImportInvalid, Unprocessable)) as refused:
+        run(draft, content)
+
+    assert refused.value.code == code
+    assert snapshot(draft) == before
+
+
+def test_a_utf8_bom_and_blank_lines_are_accepted(draft):
+    report = run(draft, b"\xef\xbb\xbf" + EXPORTED.encode() + b"\n\n", dry_run=True)
+
+    assert report.counts == {"unchanged": 15}
