@@ -21,6 +21,7 @@ from catalog import models as m
 from catalog.selectors.pricing import price_lists_overlapping
 from catalog.services.price_import import MAX_FILE_BYTES, price_list_export, price_list_import
 from catalog.services.price_lists import price_list_period_set, price_list_publish
+from core.admin import ScopedAdminMixin
 from core.errors import ApplicationError
 
 NAME_SEARCH = ("code", "name_ja", "name_en")
@@ -35,7 +36,7 @@ class PlantWmiInline(admin.TabularInline):
 
 
 @admin.register(m.Maker)
-class MakerAdmin(SimpleHistoryAdmin):
+class MakerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name_ja", "name_en", "active")
     list_filter = ("active",)
     search_fields = NAME_SEARCH
@@ -66,7 +67,7 @@ class ModelYearInline(admin.TabularInline):
 
 
 @admin.register(m.VehicleModel)
-class VehicleModelAdmin(SimpleHistoryAdmin):
+class VehicleModelAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "code",
         "maker",
@@ -110,7 +111,7 @@ class TrimColorInline(admin.TabularInline):
 
 
 @admin.register(m.Trim)
-class TrimAdmin(SimpleHistoryAdmin):
+class TrimAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "code",
         "model_year",

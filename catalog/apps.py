@@ -7,3 +7,22 @@ class CatalogConfig(AppConfig):
 
     name = "catalog"
     verbose_name = _("Catalog")
+
+    def ready(self) -> None:
+        from catalog.versioning import connect_catalog_signals
+
+        connect_catalog_signals()
+        self._grant_back_office_permissions()
+
+    def _grant_back_office_permissions(self) -> None:
+        from core.roles import COMPLIANCE, OPERATIONS, grant
+
+        for model in self.get_models():
+            name = model._meta.model_name
+            if name.startswith("historical"):
+                continue
+            # Operations maintain the catalog and its prices; compliance reads it all.
+            grant(OPERATIONS, *(f"catalog.{verb}_{name}" for verb in ("view", "add", "change")))
+            grant(COMPLIANCE, f"catalog.view_{name}")
+        # Compliance owns certification status: routes and the models' recognition.
+        grant(COMPLIANCE, "catalog.change_vehiclemodel", "catalog.change_certificationroute")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from catalog.models.base import BilingualNamed, code_field
+from catalog.models.scoping import MakerQuerySet
 from catalog.vin import plant_letter_validator, wmi_validator
 from core.models import TimeStampedModel
 
@@ -17,6 +18,7 @@ class Maker(BilingualNamed, TimeStampedModel):
     code = code_field(unique=True)
     active = models.BooleanField(_("active"), default=True, db_index=True)
     history = HistoricalRecords()
+    objects = MakerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("maker")

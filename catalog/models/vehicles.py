@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from catalog.models.base import BilingualNamed, code_field
 from catalog.models.certification import CertificationRoute
 from catalog.models.makers import Maker, Plant
+from catalog.models.scoping import TrimQuerySet, VehicleModelQuerySet
 from catalog.vin import vin_year_code
 from core.models import TimeStampedModel
 
@@ -58,6 +59,7 @@ class VehicleModel(BilingualNamed, TimeStampedModel):
     recognised_on = models.DateField(_("recognised on"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True, db_index=True)
     history = HistoricalRecords()
+    objects = VehicleModelQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("vehicle model")
@@ -170,6 +172,7 @@ class Trim(BilingualNamed, TimeStampedModel):
     )
     active = models.BooleanField(_("active"), default=True, db_index=True)
     history = HistoricalRecords()
+    objects = TrimQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("trim")
