@@ -12,6 +12,18 @@ if TYPE_CHECKING:
     from catalog.services.configuration import ConfigurationError
 
 
+def error_as_dict(error: ConfigurationError) -> dict[str, Any]:
+    """One broken rule as the API's `details` shows it."""
+    return {
+        "code": error.code,
+        "message": str(error.message),
+        "field": error.field,
+        "option": error.option,
+        "target": error.target,
+        "color": error.color,
+    }
+
+
 class ConfigurationInvalid(ValidationFailed):
     """A trim, colour and options that break one or more rules; `errors` names every one."""
 
@@ -23,7 +35,11 @@ class ConfigurationInvalid(ValidationFailed):
         fields: dict[str, list[str]] = {}
         for error in errors:
             fields.setdefault(error.field, []).append(error.message)
-        super().__init__(fields=fields, **kwargs)
+        details = [
+            {key: value for key, value in error_as_dict(error).items() if value not in (None, "")}
+            for error in errors
+        ]
+        super().__init__(fields=fields, details=details, **kwargs)
 
 
 class PriceListMissing(Unprocessable):

@@ -9,6 +9,7 @@ app_name = "api"
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
+    path("", include("catalog.api.urls")),
     path("", include("importorders.api.urls")),
     # Last: anything else under /api/v1/ answers 404 in the error envelope, not an HTML page.
     re_path(r"^.*$", api_not_found),

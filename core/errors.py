@@ -24,10 +24,13 @@ class ApplicationError(Exception):
         *,
         code: str | None = None,
         fields: dict[str, list[str]] | None = None,
+        details: list[dict[str, Any]] | None = None,
     ) -> None:
         self.message = message if message is not None else self.default_message
         self.code = code or self.default_code
         self.fields = fields or {}
+        # Machine-readable specifics (e.g. each broken rule with its code); omitted when empty.
+        self.details = details or []
         super().__init__(str(self.message))
 
 

@@ -93,3 +93,9 @@ def isolated_cache(settings):
     caches = copy.deepcopy(settings.CACHES)
     caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
     settings.CACHES = caches
+    # Process-level memos that sit in front of the cache start empty too.
+    from catalog import versioning
+    from catalog.api.views import response_cache
+
+    versioning._memo = None
+    response_cache.clear()

@@ -33,9 +33,14 @@ _CODE_FOR_STATUS = {
 }
 
 
-def error_body(code: str, message: Any, fields: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The error envelope of the public contract."""
-    return {"error": {"code": code, "message": str(message), "fields": fields or {}}}
+def error_body(
+    code: str, message: Any, fields: dict[str, Any] | None = None, details: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The error envelope of the public contract; `details` appears only when there are some."""
+    body: dict[str, Any] = {"code": code, "message": str(message), "fields": fields or {}}
+    if details:
+        body["details"] = details
+    return {"error": body}
 
 
 def _flatten(detail: Any) -> dict[str, list[str]]:
@@ -77,7 +82,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             response["WWW-Authenticate"] = header
         return response
     if isinstance(exc, ApplicationError):
-        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+        return Response(error_body(exc.code, exc.message, exc.fields, exc.details), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail=fields)

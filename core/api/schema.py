@@ -20,6 +20,12 @@ class ErrorBodySerializer(serializers.Serializer):
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Messages per input field; nested fields are joined with dots (`options.1`).",
     )
+    details = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        help_text="Present on some errors: one object per problem with its own stable `code` and "
+        "`message`, e.g. each broken configuration rule with its `field`, `option` and `target`.",
+    )
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -1,0 +1,236 @@
+"""Catalog endpoints: models, trims, and the landed-cost quote.
+
+The lists and details are the same for every caller of one kind (back office or dealer), change
+rarely, and are read far more than anything else: their rendered bodies are cached in-process
+under the catalog's version stamp (see catalog.versioning), the caller's visibility class, the
+language, today's date in Japan (prices are dated) and the full request path.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from catalog.api.filters import TrimFilter, VehicleModelFilter
+from catalog.api.representations import names, quote_body, trim_row, usd, vehicle_model_row
+from catalog.api.serializers import (
+    QuoteRequestSerializer,
+    QuoteSerializer,
+    TrimDetailSerializer,
+    TrimSerializer,
+    VehicleModelSerializer,
+)
+from catalog.models import Trim, VehicleModel
+from catalog.models.scoping import sees_catalog
+from catalog.selectors.browse import (
+    color_prices_in_effect,
+    option_prices_in_effect,
+    trim_list,
+    trim_prices_in_effect,
+    vehicle_model_list,
+)
+from catalog.selectors.configuration import trim_configuration_data
+from catalog.services.quote import quote_build
+from catalog.versioning import catalog_version
+from core.api.pagination import CursorPagination
+from core.api.response_cache import ResponseCache
+from core.api.views import ScopedAPIMixin
+from core.callers import Caller, get_caller
+from core.errors import ValidationFailed
+from core.scoping import get_scoped_or_404, scoped
+
+response_cache = ResponseCache(max_entries=512)
+
+
+CODE_SCHEMA = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]*$", "maxLength": 40}
+
+
+def _code_parameter(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, CODE_SCHEMA, OpenApiParameter.QUERY, description=description)
+
+
+def _visibility(caller: Caller) -> str:
+    if caller.is_back_office:
+        return "back_office"
+    return "dealer" if sees_catalog(caller) else "none"
+
+
+def _cache_key(request: Request, caller: Caller) -> tuple:
+    return (
+        catalog_version(),
+        _visibility(caller),
+        get_language(),
+        timezone.localdate().isoformat(),
+        request.get_full_path(),
+    )
+
+
+class CodePagination(CursorPagination):
+    ordering = "code"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Models dealers can order, with their recognition status",
+        tags=["catalog"],
+        parameters=[_code_parameter("maker", "Maker code, e.g. TOYOTA.")],
+    ),
+    retrieve=extend_schema(summary="One model", tags=["catalog"]),
+)
+class VehicleModelViewSet(
+    ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Vehicle models; not-yet-recognised ones are listed and flagged subject to approval."""
+
+    queryset = VehicleModel.objects.all()
+    serializer_class = VehicleModelSerializer
+    filterset_class = VehicleModelFilter
+    pagination_class = CodePagination
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z0-9_.-]+"
+
+    def get_queryset(self):
+        return vehicle_model_list(caller=self.caller)
+
+    def list(self, request, *args, **kwargs):
+        def build() -> Response:
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+            return self.get_paginated_response([vehicle_model_row(model) for model in page])
+
+        return response_cache.respond(_cache_key(request, self.caller), build)
+
+    def retrieve(self, request, *args, **kwargs):
+        def build() -> Response:
+            model = get_scoped_or_404(self.get_queryset(), self.caller, code=kwargs["code"])
+            return Response(vehicle_model_row(model))
+
+        return response_cache.respond(_cache_key(request, self.caller), build)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Trims with specifications and today's price",
+        tags=["catalog"],
+        parameters=[
+            _code_parameter("model", "Vehicle model code, e.g. CAMRY."),
+            _code_parameter("maker", "Maker code, e.g. TOYOTA."),
+            OpenApiParameter(
+                "model_year", {"type": "integer", "minimum": 1980, "maximum": 2100}, OpenApiParameter.QUERY
+            ),
+        ],
+    ),
+    retrieve=extend_schema(
+        summary="One trim with the options (and their rules) and colours it offers",
+        tags=["catalog"],
+        responses={200: TrimDetailSerializer},
+        parameters=[OpenApiParameter("id", str, OpenApiParameter.PATH, description="Trim code.")],
+    ),
+)
+class TrimViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Trims, addressed by their public code."""
+
+    queryset = Trim.objects.all()
+    serializer_class = TrimSerializer
+    filterset_class = TrimFilter
+    pagination_class = CodePagination
+    lookup_field = "code"
+    lookup_url_kwarg = "id"
+    lookup_value_regex = "[A-Za-z0-9_.-]+"
+
+    def get_queryset(self):
+        return trim_list(caller=self.caller)
+
+    def list(self, request, *args, **kwargs):
+        def build() -> Response:
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+            prices = trim_prices_in_effect(trim_ids=[trim.pk for trim in page], on_date=timezone.localdate())
+            return self.get_paginated_response([trim_row(trim, prices.get(trim.pk)) for trim in page])
+
+        return response_cache.respond(_cache_key(request, self.caller), build)
+
+    def retrieve(self, request, *args, **kwargs):
+        def build() -> Response:
+            trim = get_scoped_or_404(self.get_queryset(), self.caller, code=kwargs["id"])
+            return Response(trim_detail(trim))
+
+        return response_cache.respond(_cache_key(request, self.caller), build)
+
+
+def trim_detail(trim: Trim) -> dict:
+    """A trim with its offered options (with rules and prices) and colours (with prices)."""
+    today = timezone.localdate()
+    data = trim_configuration_data(trim_id=trim.pk)
+    offered = [facts for facts in data.options.values() if facts.on_trim]
+    colors = [facts for facts in data.colors.values() if facts.on_trim]
+    model_id = data.vehicle_model_id
+    option_prices = option_prices_in_effect(
+        option_ids=[o.id for o in offered], vehicle_model_id=model_id, on_date=today
+    )
+    color_prices = color_prices_in_effect(
+        color_ids=[c.id for c in colors], vehicle_model_id=model_id, on_date=today
+    )
+    rules: dict[tuple[str, str], list[str]] = {}
+    for rule in data.rules:
+        rules.setdefault((rule.option, rule.kind), []).append(rule.target)
+    trim_price = trim_prices_in_effect(trim_ids=[trim.pk], on_date=today).get(trim.pk)
+    return {
+        **trim_row(trim, trim_price),
+        "options": [
+            {
+                "code": option.code,
+                **names(option),
+                "kind": option.kind,
+                "installation": option.installation,
+                "fob_usd": usd(option_prices[option.id].fob_usd) if option.id in option_prices else None,
+                "requires": rules.get((option.code, "requires"), []),
+                "excludes": rules.get((option.code, "excludes"), []),
+                "includes": rules.get((option.code, "includes"), []),
+            }
+            for option in sorted(offered, key=lambda o: o.code)
+        ],
+        "colors": [
+            {
+                "code": color.code,
+                **names(color),
+                "hex": color.hex,
+                "fob_usd": usd(color_prices[color.id].fob_usd) if color.id in color_prices else None,
+            }
+            for color in sorted(colors, key=lambda c: c.code)
+        ],
+    }
+
+
+class QuoteView(APIView):
+    """Validate a configuration and price it landed in Japan, in whole yen."""
+
+    @extend_schema(
+        summary="Landed-cost quote: configuration check and price breakdown in JPY",
+        description=(
+            "400 names each broken rule: `error.fields` has the messages per field and `error.details` "
+            "one object per broken rule with its stable `code` (e.g. `excluded_option`, "
+            "`missing_required_option`), `option` and `target`. 422 when the data needed to price on "
+            "that date is missing (`price_list_missing`, `fx_rate_missing`, `tax_rule_missing`)."
+        ),
+        request=QuoteRequestSerializer,
+        responses={200: QuoteSerializer, 422: None},
+        tags=["catalog"],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = QuoteRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        caller = get_caller(request)
+        trim = scoped(Trim, caller).filter(code=data["trim"]).first()
+        if trim is None:
+            message = _("No such trim in the catalog.")
+            raise ValidationFailed(message, code="unknown_trim", fields={"trim": [message]})
+        quote = quote_build(
+            trim=trim, color_code=data["color"], option_codes=data["options"], on_date=data.get("on_date")
+        )
+        return Response(quote_body(quote))

@@ -1,0 +1,318 @@
+"""Catalog endpoints: scoping, filters, prices, the quote's errors, caching and query counts."""
+
+import datetime as dt
+
+import pytest
+
+from catalog.api.views import response_cache
+from catalog.models import RecognitionStatus, Trim
+from catalog.services.quote import quote_build
+from tests.catalog import factories as f
+from tests.permissions import UNAUTHENTICATED, PermissionSuite
+from tests.queries import assert_constant_queries, assert_query_count
+
+pytestmark = pytest.mark.django_db
+
+EVERYONE_SIGNED_IN = {
+    "other_dealer": 200,
+    "dealer_sales": 200,
+    "dealer_manager": 200,
+    "dealer_key": 200,
+    "partner": 200,
+    "operations": 200,
+    "compliance": 200,
+    "admin": 200,
+}
+
+
+class TestModelList(PermissionSuite):
+    expected = {**UNAUTHENTICATED, **EVERYONE_SIGNED_IN}
+
+    def url(self, world):
+        return "/api/v1/catalog/models/"
+
+
+class TestTrimList(PermissionSuite):
+    expected = {**UNAUTHENTICATED, **EVERYONE_SIGNED_IN}
+
+    def url(self, world):
+        return "/api/v1/catalog/trims/?model=CAMRY"
+
+
+class TestTrimDetail(PermissionSuite):
+    expected = {**UNAUTHENTICATED, **EVERYONE_SIGNED_IN, "partner": 404}
+
+    def url(self, world):
+        return "/api/v1/catalog/trims/CAMRY-26-XSE/"
+
+    def missing_url(self, world):
+        return "/api/v1/catalog/trims/NOSUCH/"
+
+    @pytest.fixture(autouse=True)
+    def _camry(self, camry):
+        return camry
+
+
+class TestQuote(PermissionSuite):
+    method = "post"
+    # Partners cannot see the catalog: to them the trim does not exist.
+    expected = {**UNAUTHENTICATED, **EVERYONE_SIGNED_IN, "partner": 400}
+
+    def url(self, world):
+        return "/api/v1/catalog/quote/"
+
+    def payload(self, world):
+        return {"trim": "CAMRY-26-XSE", "color": "218", "on_date": "2026-11-24"}
+
+    @pytest.fixture(autouse=True)
+    def _camry(self, camry):
+        return camry
+
+
+def _codes(response):
+    return [row["code"] for row in response.json()["results"]]
+
+
+def test_trim_list_shows_specs_model_status_and_todays_price(world, camry):
+    response = world.client("dealer_sales").get("/api/v1/catalog/trims/?model=CAMRY")
+
+    assert response.status_code == 200
+    row = next(r for r in response.json()["results"] if r["code"] == "CAMRY-26-XSE")
+    assert row["model"] == {
+        "code": "CAMRY",
+        "name_ja": "カムリ",
+        "name_en": "Camry",
+        "maker": "TOYOTA",
+        "recognition_status": camry.model.recognition_status,
+        "subject_to_approval": camry.model.recognition_status != RecognitionStatus.RECOGNISED,
+    }
+    assert row["price"] == {
+        "price_list": "TOYOTA-2026",
+        "effective_from": "2026-01-01",
+        "effective_to": None,
+        "fob_usd": "28400.00",
+        "suggested_retail_jpy": 5900000,
+    }
+    assert next(r for r in response.json()["results"] if r["code"] == "CAMRY-26-LE")["price"] is None
+
+
+def test_trim_filters(world, camry):
+    client = world.client("dealer_sales")
+
+    assert _codes(client.get("/api/v1/catalog/trims/?model=CAMRY")) == ["CAMRY-26-LE", "CAMRY-26-XSE"]
+    assert _codes(client.get("/api/v1/catalog/trims/?model=TUNDRA")) == []
+    assert _codes(client.get("/api/v1/catalog/trims/?model=NOSUCH")) == []
+    assert _codes(client.get("/api/v1/catalog/trims/?maker=TOYOTA&model_year=2026")) == [
+        "CAMRY-26-LE",
+        "CAMRY-26-XSE",
+    ]
+    bad = client.get("/api/v1/catalog/trims/?model_year=99999999999999999999")
+    assert bad.status_code == 400
+    assert list(bad.json()["error"]["fields"]) == ["model_year"]
+
+
+def test_dealers_do_not_see_inactive_trims_but_operations_do(world, camry):
+    Trim.objects.filter(code="CAMRY-26-LE").update(active=False)
+
+    assert _codes(world.client("dealer_sales").get("/api/v1/catalog/trims/")) == ["CAMRY-26-XSE"]
+    assert _codes(world.client("operations").get("/api/v1/catalog/trims/")) == ["CAMRY-26-LE", "CAMRY-26-XSE"]
+    assert world.client("dealer_sales").get("/api/v1/catalog/trims/CAMRY-26-LE/").status_code == 404
+
+
+def test_partners_see_an_empty_catalog(world, camry):
+    assert _codes(world.client("partner").get("/api/v1/catalog/trims/")) == []
+    assert _codes(world.client("partner").get("/api/v1/catalog/models/")) == []
+
+
+def test_model_list_flags_models_not_yet_recognised(world, camry):
+    camry.model.recognition_status = RecognitionStatus.UNDER_REVIEW
+    camry.model.recognition_number, camry.model.recognised_on = "", None
+    camry.model.save()
+
+    body = world.client("dealer_sales").get("/api/v1/catalog/models/").json()
+
+    camry_row = next(r for r in body["results"] if r["code"] == "CAMRY")
+    assert camry_row["recognition"] == {
+        "status": "under_review",
+        "number": None,
+        "recognised_on": None,
+        "subject_to_approval": True,
+    }
+    assert camry_row["model_years"] == [{"year": 2026, "vin_year_code": "T", "plant": "TMMK"}]
+
+
+def test_trim_detail_lists_offered_options_with_rules_and_prices(world, camry):
+    body = world.client("dealer_key").get("/api/v1/catalog/trims/CAMRY-26-XSE/").json()
+
+    options = {o["code"]: o for o in body["options"]}
+    assert sorted(options) == ["DASHCAM", "MUDGUARD", "PKG-NAV", "RACK", "RAILS", "ROOF"]
+    assert (options["ROOF"]["excludes"], options["RACK"]["requires"], options["PKG-NAV"]["includes"]) == (
+        ["RACK"],
+        ["RAILS"],
+        ["DASHCAM"],
+    )
+    assert options["PKG-NAV"]["fob_usd"] == "1200.00"
+    assert [(c["code"], c["fob_usd"]) for c in body["colors"]] == [("089", "455.00"), ("218", "0.00")]
+
+
+def test_quote_matches_the_service_in_whole_yen(world, camry):
+    response = world.client("dealer_sales").post(
+        "/api/v1/catalog/quote/",
+        {"trim": "CAMRY-26-XSE", "color": "089", "options": ["PKG-NAV"], "on_date": "2026-11-24"},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    expected = quote_build(
+        trim=camry.trim, color_code="089", option_codes=["PKG-NAV"], on_date=dt.date(2026, 11, 24)
+    )
+    assert body["total_jpy"] == int(expected.total_jpy)
+    assert body["consumption_tax_jpy"] == int(expected.consumption_tax_jpy)
+    assert body["included_options"] == ["DASHCAM"]
+    assert body["fx_rate"] == {
+        "base": "USD",
+        "quote": "JPY",
+        "rate": "152.3400",
+        "rate_date": "2026-11-20",
+        "source": expected.fx_rate.source,
+    }
+    assert body["environmental_levy_jpy"] == 0
+    assert sum(line["amount_jpy"] for line in body["lines"] if line["code"] != "total") >= body["cif_jpy"]
+
+
+def test_quote_before_the_levy_ended_includes_it(world, camry):
+    body = (
+        world.client("dealer_sales")
+        .post(
+            "/api/v1/catalog/quote/",
+            {"trim": "CAMRY-26-XSE", "color": "218", "on_date": "2026-03-30"},
+            format="json",
+        )
+        .json()
+    )
+
+    assert body["environmental_levy_jpy"] > 0
+    assert "LEVY-2" in [rule["code"] for rule in body["rules"]]
+
+
+def test_quote_names_every_broken_rule(world, camry):
+    response = world.client("dealer_sales").post(
+        "/api/v1/catalog/quote/",
+        {"trim": "CAMRY-26-XSE", "color": "3U5", "options": ["ROOF", "RACK", "LE-CLOTH", "NOPE"]},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "configuration_invalid"
+    assert sorted((d["code"], d.get("option"), d.get("target")) for d in error["details"]) == [
+        ("color_not_available", None, None),
+        ("excluded_option", "ROOF", "RACK"),
+        ("missing_required_option", "RACK", "RAILS"),
+        ("option_not_available", "LE-CLOTH", None),
+        ("unknown_option", "NOPE", None),
+    ]
+    assert set(error["fields"]) == {"color", "options"}
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"color": "218"}, "trim"),
+        ({"trim": "CAMRY-26-XSE"}, "color"),
+        ({"trim": "CAMRY-26-XSE", "color": "218", "options": "ROOF"}, "options"),
+        ({"trim": "CAMRY-26-XSE", "color": "218", "on_date": "24/11/2026"}, "on_date"),
+        ({"trim": "NOSUCH", "color": "218"}, "trim"),
+    ],
+)
+def test_bad_quote_input_is_a_400_naming_the_field(world, camry, payload, field):
+    response = world.client("dealer_sales").post("/api/v1/catalog/quote/", payload, format="json")
+
+    assert response.status_code == 400
+    assert field in response.json()["error"]["fields"]
+
+
+def test_quote_without_data_for_the_date_is_a_422(world, camry):
+    response = world.client("dealer_sales").post(
+        "/api/v1/catalog/quote/",
+        {"trim": "CAMRY-26-XSE", "color": "218", "on_date": "2019-06-01"},
+        format="json",
+    )
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "price_list_missing"
+
+
+def test_a_catalog_change_is_visible_at_once(world, camry, django_capture_on_commit_callbacks):
+    client = world.client("dealer_key")
+    assert "CAMRY-26-XSE" in _codes(client.get("/api/v1/catalog/trims/"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        camry.trim.name_en = "Camry XSE Premium"
+        camry.trim.save()
+
+    row = next(
+        r for r in client.get("/api/v1/catalog/trims/").json()["results"] if r["code"] == "CAMRY-26-XSE"
+    )
+    assert row["name_en"] == "Camry XSE Premium"
+
+
+def test_a_cached_list_is_served_without_queries(world, camry):
+    client = world.client("dealer_key")
+    client.get("/api/v1/catalog/trims/")
+
+    with assert_query_count(0):
+        client.get("/api/v1/catalog/trims/")
+
+
+def test_trim_list_queries_do_not_grow_with_rows(world, camry):
+    client = world.client("dealer_key")
+    client.get("/api/v1/me/")  # key facts cached, last use recorded
+
+    def cold_list():
+        response_cache.clear()
+        client.get("/api/v1/catalog/trims/")
+
+    def add_trims(n):
+        for _ in range(n):
+            trim = f.TrimFactory(model_year=camry.trim.model_year)
+            f.TrimPriceFactory(price_list=camry.price_list, trim=trim)
+
+    # the page of trims, their prices
+    assert_constant_queries(cold_list, add_trims, expected=2)
+
+
+def test_model_list_queries_do_not_grow_with_rows(world, camry):
+    client = world.client("dealer_key")
+    client.get("/api/v1/me/")
+
+    def cold_list():
+        response_cache.clear()
+        client.get("/api/v1/catalog/models/")
+
+    # the page of models (with maker and route), their model years (with plants)
+    assert_constant_queries(
+        cold_list,
+        lambda n: [f.ModelYearFactory(vehicle_model=f.VehicleModelFactory()) for _ in range(n)],
+        expected=2,
+    )
+
+
+def test_trim_detail_queries_do_not_grow_with_options(world, camry):
+    client = world.client("dealer_key")
+    client.get("/api/v1/me/")
+
+    def cold_detail():
+        response_cache.clear()
+        client.get("/api/v1/catalog/trims/CAMRY-26-XSE/")
+
+    def add_options(n):
+        for _ in range(n):
+            option = f.OptionFactory(maker=camry.maker)
+            f.TrimOptionFactory(trim=camry.trim, option=option)
+            f.OptionPriceFactory(price_list=camry.price_list, option=option)
+
+    # trim; engine data (4); option, colour and trim prices (3)
+    assert_constant_queries(cold_detail, add_options, expected=8)
