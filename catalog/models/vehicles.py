@@ -41,7 +41,7 @@ class VehicleModel(BilingualNamed, TimeStampedModel):
         Maker, on_delete=models.PROTECT, related_name="vehicle_models", verbose_name=_("maker")
     )
     code = code_field(unique=True)
-    body_type = models.CharField(_("body type"), max_length=20, choices=BodyType.choices)
+    body_type = models.CharField(_("body type"), max_length=20, choices=BodyType.choices, db_index=True)
     certification_route = models.ForeignKey(
         CertificationRoute,
         on_delete=models.PROTECT,
@@ -98,7 +98,7 @@ class ModelYear(TimeStampedModel):
         VehicleModel, on_delete=models.PROTECT, related_name="model_years", verbose_name=_("vehicle model")
     )
     year = models.PositiveSmallIntegerField(
-        _("model year"), validators=[MinValueValidator(1980), MaxValueValidator(2100)]
+        _("model year"), validators=[MinValueValidator(1980), MaxValueValidator(2100)], db_index=True
     )
     plant = models.ForeignKey(
         Plant, on_delete=models.PROTECT, related_name="model_years", verbose_name=_("plant")
@@ -153,8 +153,8 @@ class Trim(BilingualNamed, TimeStampedModel):
         ModelYear, on_delete=models.PROTECT, related_name="trims", verbose_name=_("model year")
     )
     code = code_field(unique=True)
-    powertrain = models.CharField(_("powertrain"), max_length=20, choices=Powertrain.choices)
-    drive = models.CharField(_("drive"), max_length=4, choices=Drive.choices)
+    powertrain = models.CharField(_("powertrain"), max_length=20, choices=Powertrain.choices, db_index=True)
+    drive = models.CharField(_("drive"), max_length=4, choices=Drive.choices, db_index=True)
     length_mm = models.PositiveIntegerField(_("length (mm)"))
     width_mm = models.PositiveIntegerField(_("width (mm)"))
     height_mm = models.PositiveIntegerField(_("height (mm)"))
