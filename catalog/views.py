@@ -90,12 +90,6 @@ class Outcome:
     failure: ApplicationError | None = None
     input_errors: tuple[str, ...] = ()
 
-    @property
-    def status(self) -> int:
-        if self.quote is not None:
-            return 200
-        return self.failure.status_code if self.failure is not None else 400
-
 
 def _evaluate(*, trim, data: ConfigurationData, form: ConfigurationForm) -> Outcome:
     """Check the build with the engine, and price it when valid."""
@@ -187,7 +181,10 @@ def _configurator_page(request: HttpRequest, configurator: portal.Configurator, 
 @require_GET
 @catalog_page
 def quote(request: HttpRequest, caller: Caller, code: str) -> HttpResponse:
-    """A printable landed-cost quote for `?color=&options=`; the broken rules when it is not valid."""
+    """A printable landed-cost quote for `?color=&options=`; the broken rules when it is not valid.
+
+    Like the configurator, a build that cannot be quoted is answered with a page that says why.
+    """
     trim = portal.trim_for_caller(caller=caller, code=code)
     data = trim_configuration_data(trim_id=trim.pk)
     form = ConfigurationForm(request.GET)
@@ -198,4 +195,4 @@ def quote(request: HttpRequest, caller: Caller, code: str) -> HttpResponse:
         "now": timezone.now(),
         "caller": caller,
     }
-    return render(request, "catalog/quote.html", context, status=outcome.status)
+    return render(request, "catalog/quote.html", context)
