@@ -5,3 +5,10 @@ document.addEventListener("htmx:responseError", (event) => {
     target.setAttribute("aria-busy", "false");
   }
 });
+
+// A "Print" button (the printable quote) without an inline onclick handler.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});

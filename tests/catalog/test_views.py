@@ -1,0 +1,589 @@
+"""The catalog pages of the dealer portal: who may see them, what they show, and what they cost."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from catalog import models as m
+from catalog.demo import seed_catalog
+from core.demo import DemoResult
+from tests.catalog import factories as f
+from tests.queries import assert_constant_queries, assert_query_count
+
+pytestmark = pytest.mark.django_db
+
+CAMRY_SE = "CAMRY-26-SE"
+PAGES = {
+    "list": "/catalog/",
+    "model": "/catalog/models/CAMRY/",
+    "compare": f"/catalog/compare/?trims=CAMRY-26-LE&trims={CAMRY_SE}",
+    "configure": f"/catalog/trims/{CAMRY_SE}/configure/",
+    "quote": f"/catalog/trims/{CAMRY_SE}/quote/?color=089&options=CAMRY-NAV12",
+}
+# Pages of one Camry row: hidden from dealers when the model is withdrawn from sale.
+CAMRY_PAGES = {name: url for name, url in PAGES.items() if name != "list"}
+
+
+@pytest.fixture
+def seeded(db):
+    """The demo catalog: Toyota (Camry recognised, Tundra under review), Honda (Passport not submitted)."""
+    seed_catalog(DemoResult())
+
+
+def page_client(client, user, language="ja"):
+    client.force_login(user)
+    client.cookies["django_language"] = language
+    return client
+
+
+def text_of(response) -> str:
+    return response.content.decode()
+
+
+def main_of(response) -> str:
+    """The page's <main>, without the header (which carries a fresh CSRF token per response)."""
+    text = text_of(response)
+    return text[text.index("<main") : text.index("</main>")]
+
+
+# --- who may see the pages ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", PAGES, ids=str)
+def test_anonymous_is_sent_to_the_login_page(client, seeded, page):
+    response = client.get(PAGES[page])
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{reverse('login')}?next={PAGES[page].split('?')[0]}")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=str)
+def test_a_user_without_dealer_or_role_gets_404(client, seeded, user, page):
+    response = page_client(client, user).get(PAGES[page])
+
+    assert response.status_code == 404
+    assert "見つかりません" in text_of(response)
+
+
+@pytest.mark.parametrize(
+    "caller", ["dealer_sales", "dealer_manager", "other_dealer", "operations", "compliance"]
+)
+@pytest.mark.parametrize("page", PAGES, ids=str)
+def test_dealers_and_the_back_office_see_every_page(client, seeded, world, caller, page):
+    response = page_client(client, world.users[caller]).get(PAGES[page])
+
+    assert response.status_code == 200
+
+
+def test_the_check_endpoint_needs_a_login_and_the_catalog(client, seeded, user):
+    url = f"/catalog/trims/{CAMRY_SE}/configure/check/"
+
+    assert client.post(url, {"color": "089"}).status_code == 302
+    assert page_client(client, user).post(url, {"color": "089"}, HTTP_HX_REQUEST="true").status_code == 404
+
+
+@pytest.mark.parametrize("page", CAMRY_PAGES, ids=str)
+def test_an_inactive_model_is_404_for_a_dealer_and_200_for_operations(client, seeded, world, page):
+    m.VehicleModel.objects.filter(code="CAMRY").update(active=False)
+
+    dealer = page_client(client, world.users["dealer_sales"]).get(CAMRY_PAGES[page])
+    operations = page_client(client, world.users["operations"]).get(CAMRY_PAGES[page])
+
+    assert dealer.status_code == (400 if page == "compare" else 404)  # compare: "no trim CAMRY-26-LE"
+    assert operations.status_code == 200
+    if page in {"configure", "quote"}:  # the back office sees why it cannot be ordered
+        assert "グレード CAMRY-26-SE は注文できません。" in text_of(operations)
+
+
+def test_an_inactive_model_leaves_the_dealer_catalog_and_its_check_endpoint(client, seeded, world):
+    m.VehicleModel.objects.filter(code="CAMRY").update(active=False)
+    dealer = page_client(client, world.users["dealer_sales"])
+
+    assert 'data-testid="model-CAMRY"' not in text_of(dealer.get("/catalog/"))
+    assert 'data-testid="model-TUNDRA"' in text_of(dealer.get("/catalog/"))
+    check = dealer.post(
+        f"/catalog/trims/{CAMRY_SE}/configure/check/", {"color": "089"}, HTTP_HX_REQUEST="true"
+    )
+    assert check.status_code == 404
+
+
+def test_the_header_links_to_the_catalog_only_for_those_who_see_it(client, seeded, world, user):
+    dealer_home = page_client(client, world.users["dealer_sales"]).get("/")
+    assert 'data-testid="nav-catalog"' in text_of(dealer_home)
+    assert ">カタログ</a>" in text_of(dealer_home)
+
+    client.logout()
+    plain_home = page_client(client, user).get("/")
+    assert 'data-testid="nav-catalog"' not in text_of(plain_home)
+
+
+# --- the catalog --------------------------------------------------------------------------------
+
+
+def test_catalog_groups_models_by_maker_with_badges_and_prices_in_japanese(client, seeded, world):
+    text = text_of(page_client(client, world.users["dealer_sales"]).get("/catalog/"))
+
+    assert text.index('data-testid="maker-HONDA"') < text.index('data-testid="model-PASSPORT"')
+    assert text.index('data-testid="maker-TOYOTA"') < text.index('data-testid="model-CAMRY"')
+    camry = text[text.index('data-testid="model-CAMRY"') : text.index('data-testid="model-HIGHLANDER"')]
+    assert "カムリ" in camry
+    assert "セダン" in camry
+    assert "ケンタッキー工場" in camry
+    assert "2026, 2027" in camry
+    assert '<td class="num">4</td>' in camry
+    assert "¥5,480,000〜" in camry  # the LE, the cheapest of four trims on TOYOTA-2026H2
+    assert '<span class="badge ok">認定済み</span>' in camry
+    assert "認定第US-0001号 · 2026-05-20" in camry
+    tundra = text[text.index('data-testid="model-TUNDRA"') :]
+    assert '<span class="badge warn">審査中</span>' in tundra
+    assert '<span class="badge conditional">認定取得前・条件付き</span>' in tundra
+    passport = text[text.index('data-testid="model-PASSPORT"') : text.index('data-testid="maker-TOYOTA"')]
+    assert '<span class="badge warn">未申請</span>' in passport
+    assert "認定取得前・条件付き" in passport
+
+
+def test_catalog_in_english_shows_the_same_yen_format(client, seeded, world):
+    text = text_of(page_client(client, world.users["dealer_sales"], "en").get("/catalog/"))
+
+    assert "from ¥5,480,000" in text
+    assert '<span class="badge ok">recognised</span>' in text
+    assert '<span class="badge conditional">Subject to approval</span>' in text
+
+
+def test_catalog_shows_a_withdrawn_model_as_withdrawn_and_a_model_without_prices(client, seeded, world):
+    m.VehicleModel.objects.filter(code="TUNDRA").update(recognition_status=m.RecognitionStatus.WITHDRAWN)
+    m.TrimPrice.objects.filter(trim__model_year__vehicle_model__code="PASSPORT").delete()
+
+    text = text_of(page_client(client, world.users["dealer_sales"]).get("/catalog/"))
+
+    tundra = text[text.index('data-testid="model-TUNDRA"') :]
+    tundra = tundra[: tundra.index("</tr>")]
+    assert '<span class="badge danger">取消</span>' in tundra
+    assert "受注できません" in tundra
+    assert "認定取得前" not in tundra
+    passport = text[text.index('data-testid="model-PASSPORT"') : text.index('data-testid="maker-TOYOTA"')]
+    assert "価格未設定" in passport
+
+
+def test_catalog_uses_the_price_list_in_effect_today(client, seeded, world):
+    # The first-half list (USD 400 less, same retail) ended on 2026-10-01; make today's retail differ.
+    m.TrimPrice.objects.filter(price_list__code="TOYOTA-2026H2", trim__code="CAMRY-26-LE").update(
+        suggested_retail_jpy=Decimal(5_123_456)
+    )
+
+    text = text_of(page_client(client, world.users["dealer_sales"]).get("/catalog/"))
+
+    assert "¥5,123,456〜" in text
+    assert "¥5,480,000〜" not in text
+
+
+def _priced_maker():
+    maker = f.MakerFactory(code="TOYOTA")
+    price_list = f.PriceListFactory(maker=maker, effective_from=dt.date(2026, 1, 1))
+    return maker, price_list
+
+
+def _add_priced_models(maker, price_list, count):
+    for _ in range(count):
+        model = f.VehicleModelFactory(maker=maker)
+        year = f.ModelYearFactory(vehicle_model=model)
+        for retail in (6_000_000, 7_000_000):
+            trim = f.TrimFactory(model_year=year)
+            f.TrimPriceFactory(price_list=price_list, trim=trim, suggested_retail_jpy=Decimal(retail))
+
+
+# session, user, the caller's membership; models, model years, trims, price lists in effect, prices
+CATALOG_QUERIES = 8
+
+
+def test_catalog_runs_the_same_queries_for_one_model_or_many(client, world):
+    maker, price_list = _priced_maker()
+    dealer = page_client(client, world.users["dealer_sales"])
+    dealer.get("/catalog/")  # the session and caller are warm like on any later page
+
+    assert_constant_queries(
+        lambda: dealer.get("/catalog/"),
+        lambda n: _add_priced_models(maker, price_list, n),
+        expected=CATALOG_QUERIES,
+        few=1,
+        many=12,
+    )
+    assert text_of(dealer.get("/catalog/")).count("¥6,000,000〜") == 12
+
+
+# session, user, the caller's membership; model, model years, trims, price lists in effect, prices
+MODEL_QUERIES = 8
+
+
+def test_model_page_runs_the_same_queries_for_one_trim_or_many(client, world):
+    maker, price_list = _priced_maker()
+    model = f.VehicleModelFactory(maker=maker, code="CAMRY")
+    year = f.ModelYearFactory(vehicle_model=model)
+    dealer = page_client(client, world.users["dealer_sales"])
+
+    def add_trims(n):
+        for _ in range(n):
+            trim = f.TrimFactory(model_year=year, plate_class="")
+            f.TrimPriceFactory(price_list=price_list, trim=trim, suggested_retail_jpy=Decimal(6_543_210))
+
+    assert_constant_queries(
+        lambda: dealer.get("/catalog/models/CAMRY/"), add_trims, expected=MODEL_QUERIES, few=1, many=12
+    )
+    text = text_of(dealer.get("/catalog/models/CAMRY/"))
+    assert text.count("¥6,543,210") == 12
+    assert text.count("未定") == 12
+
+
+# --- the model page -----------------------------------------------------------------------------
+
+
+def test_model_page_lists_trims_with_specs_prices_and_links(client, seeded, world):
+    text = text_of(page_client(client, world.users["dealer_sales"]).get("/catalog/models/CAMRY/"))
+
+    le = text[text.index('data-testid="trim-CAMRY-26-LE"') : text.index(f'data-testid="trim-{CAMRY_SE}"')]
+    assert "ハイブリッド" in le
+    assert "前輪駆動" in le
+    assert "4,915 \N{MULTIPLICATION SIGN} 1,839 \N{MULTIPLICATION SIGN} 1,445" in le
+    assert "1,542 kg" in le
+    assert "2,487 cc" in le
+    assert "普通乗用\N{FULLWIDTH LEFT PARENTHESIS}3ナンバー\N{FULLWIDTH RIGHT PARENTHESIS}" in le
+    assert "USD 28,400.00" in le
+    assert "¥5,480,000" in le
+    assert 'name="trims" value="CAMRY-26-LE"' in le
+    assert 'href="/catalog/trims/CAMRY-26-LE/configure/"' in le
+    assert "TOYOTA-2026H2 (2026-10-01から)" in text
+
+
+def test_model_page_says_undecided_for_an_empty_plate_class_and_warns_before_recognition(
+    client, seeded, world
+):
+    text = text_of(page_client(client, world.users["dealer_sales"]).get("/catalog/models/TUNDRA/"))
+
+    assert text.count('<span class="badge warn">未定</span>') == 3
+    assert 'data-testid="approval-notice"' in text
+    assert "認定取得前・条件付き" in text
+
+
+def test_model_page_for_an_unknown_code_is_404(client, seeded, world):
+    response = page_client(client, world.users["dealer_sales"]).get("/catalog/models/NOPE/")
+
+    assert response.status_code == 404
+
+
+# --- comparison ---------------------------------------------------------------------------------
+
+
+def test_compare_shows_two_trims_side_by_side(client, seeded, world):
+    response = page_client(client, world.users["dealer_sales"]).get(PAGES["compare"])
+
+    text = text_of(response)
+    assert response.status_code == 200
+    assert 'data-testid="compare-retail-CAMRY-26-LE">¥5,480,000<' in text
+    assert f'data-testid="compare-retail-{CAMRY_SE}">¥5,880,000<' in text
+    assert "USD 30,800.00" in text
+    assert text.index("CAMRY-26-LE</span></th>") < text.index(f"{CAMRY_SE}</span></th>")
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "比較するグレードを2件以上選んでください。"),
+        ("?trims=CAMRY-26-LE", "比較するグレードを2件以上選んでください。"),
+        ("?trims=CAMRY-26-LE&trims=CAMRY-26-LE", "比較するグレードを2件以上選んでください。"),
+        (
+            "?trims=CAMRY-26-LE&trims=CAMRY-26-SE&trims=CAMRY-26-XLE-AWD&trims=CAMRY-26-XSE-AWD&trims=TUNDRA-26-SR5",
+            "一度に比較できるグレードは4件までです。",
+        ),
+        ("?trims=CAMRY-26-LE&trims=NOPE", "グレード NOPE はカタログにありません。"),
+        ("?trims=CAMRY-26-LE&trims=" + "X" * 300, "コードは40文字以内です。"),
+    ],
+    ids=["none", "one", "one-twice", "five", "unknown", "too-long"],
+)
+def test_compare_explains_a_bad_request(client, seeded, world, query, message):
+    response = page_client(client, world.users["dealer_sales"]).get(f"/catalog/compare/{query}")
+
+    assert response.status_code == 400
+    assert message in text_of(response)
+    assert 'data-testid="compare-table"' not in text_of(response)
+
+
+def test_compare_answers_a_trim_the_dealer_may_not_see_like_an_unknown_one(client, seeded, world):
+    m.Trim.objects.filter(code="CAMRY-26-LE").update(active=False)
+    dealer = page_client(client, world.users["dealer_sales"])
+
+    hidden = dealer.get(f"/catalog/compare/?trims={CAMRY_SE}&trims=CAMRY-26-LE")
+    missing = dealer.get(f"/catalog/compare/?trims={CAMRY_SE}&trims=CAMRY-26-XX")
+
+    assert hidden.status_code == missing.status_code == 400
+    assert "グレード CAMRY-26-LE はカタログにありません。" in text_of(hidden)
+    assert main_of(hidden).replace("CAMRY-26-LE", "CAMRY-26-XX") == main_of(missing)
+
+
+# --- configurator, check endpoint and quote on the worked example (docs/catalog.md) --------------
+
+
+@pytest.fixture
+def priced_today(camry):
+    """The Camry world with its USD/JPY rate (152.34) also dated today, so quotes price today."""
+    m.FxRate.objects.update_or_create(
+        rate_date=timezone.localdate(),
+        base_currency="USD",
+        quote_currency="JPY",
+        defaults={"rate": Decimal("152.3400"), "source": "MUFG TTM"},
+    )
+    return camry
+
+
+XSE = "CAMRY-26-XSE"
+WORKED_EXAMPLE = {"color": "089", "options": ["PKG-NAV", "MUDGUARD"]}
+
+
+def test_configurator_offers_colours_as_svg_swatches_and_grouped_options(client, priced_today, world):
+    m.Color.objects.filter(code="089").update(hex="#F2F2EE")
+    m.Option.objects.filter(code="MUDGUARD").update(installation=m.Installation.PORT)
+
+    response = page_client(client, world.users["dealer_sales"]).get(f"/catalog/trims/{XSE}/configure/")
+
+    text = text_of(response)
+    assert response.status_code == 200
+    assert 'fill="#F2F2EE"' in text
+    assert "style=" not in text
+    assert "<script>" not in text
+    assert 'value="089" checked' in text  # the first colour is chosen so a price shows at once
+    assert 'value="3U5"' not in text  # another trim's colour
+    assert 'value="LE-CLOTH"' not in text  # another trim's option
+    packages = text[text.index('data-testid="group-package"') : text.index('data-testid="group-factory"')]
+    assert 'value="PKG-NAV"' in packages
+    assert "USD 1,200.00" in packages
+    assert "含まれるオプション: オプションDASHCAM" in packages
+    factory = text[text.index('data-testid="group-factory"') : text.index('data-testid="group-port"')]
+    assert "同時に選べないオプション: オプションRACK" in factory  # ROOF excludes RACK
+    assert 'hx-post="/catalog/trims/CAMRY-26-XSE/configure/check/"' in text
+    assert 'hx-trigger="change, submit"' in text
+    assert 'action="/catalog/trims/CAMRY-26-XSE/configure/check/"' in text
+
+
+def test_check_with_htmx_returns_the_breakdown_partial(client, priced_today, world):
+    response = page_client(client, world.users["dealer_sales"]).post(
+        f"/catalog/trims/{XSE}/configure/check/", WORKED_EXAMPLE, HTTP_HX_REQUEST="true"
+    )
+
+    text = text_of(response)
+    assert response.status_code == 200
+    assert "<html" not in text
+    assert 'data-testid="total">¥5,562,325<' in text
+    for amount in ("¥4,326,456", "¥69,314", "¥182,808", "¥22,851", "¥4,601,429", "¥281,829", "¥23,007"):
+        assert amount in text
+    assert "¥4,906,265" in text  # CIF
+    assert "¥490,600" in text  # consumption tax
+    assert "¥15,460" in text  # recycling deposit
+    assert "1 USD = ¥152.3400" in text
+    assert "TOYOTA-2026 (2026-01-01から)" in text
+    assert "1,000円未満切捨て" in text
+    assert (
+        'href="/catalog/trims/CAMRY-26-XSE/quote/?color=089&amp;options=PKG-NAV&amp;options=MUDGUARD"' in text
+    )
+    assert 'data-testid="approval-notice"' not in text  # recognised
+
+
+def test_check_names_both_options_of_an_excluded_pair(client, priced_today, world):
+    response = page_client(client, world.users["dealer_sales"]).post(
+        f"/catalog/trims/{XSE}/configure/check/",
+        {"color": "089", "options": ["ROOF", "RACK", "RAILS"]},
+        HTTP_HX_REQUEST="true",
+    )
+
+    text = text_of(response)
+    assert response.status_code == 200
+    assert 'data-testid="rule-errors"' in text
+    assert "オプション ROOF は RACK と同時に選べません。" in text
+    assert "(オプションROOF / オプションRACK)" in text
+    assert 'data-testid="total"' not in text
+    assert 'data-testid="quote-link"' not in text
+
+
+def test_check_without_javascript_renders_the_whole_page_with_the_result(client, priced_today, world):
+    response = page_client(client, world.users["dealer_sales"]).post(
+        f"/catalog/trims/{XSE}/configure/check/", WORKED_EXAMPLE
+    )
+
+    text = text_of(response)
+    assert response.status_code == 200
+    assert "<html" in text
+    assert 'data-testid="configurator"' in text
+    assert 'value="PKG-NAV" checked' in text
+    assert 'value="MUDGUARD" checked' in text
+    assert 'value="ROOF" checked' not in text
+    assert 'data-testid="total">¥5,562,325<' in text
+
+
+@pytest.mark.parametrize(
+    ("posted", "message"),
+    [
+        ({"color": "089", "options": ["NOPE"]}, "オプション NOPE はありません。"),
+        (
+            {"color": "089", "options": ["LE-CLOTH"]},
+            "オプション LE-CLOTH はグレード CAMRY-26-XSE に設定がありません。",
+        ),
+        (
+            {"color": "089", "options": ["BEDLINER"]},
+            "オプション BEDLINER はグレード CAMRY-26-XSE に設定がありません。",
+        ),
+        ({"color": "3U5"}, "ボディカラー 3U5 はグレード CAMRY-26-XSE に設定がありません。"),
+        ({"color": ""}, "ボディカラーを選んでください。"),
+        ({"color": "089", "options": ["MUDGUARD", "MUDGUARD"]}, "オプション MUDGUARD が重複しています。"),
+        ({"color": "089", "options": [f"O{n}" for n in range(51)]}, "50件以内で指定してください。"),
+        ({"color": "C" * 41}, "40 文字以下でなければなりません"),
+        ({"color": "089", "options": ["<script>alert(1)</script>"]}, "&lt;script&gt;alert(1)&lt;/script&gt;"),
+    ],
+    ids=[
+        "unknown",
+        "other-trim",
+        "other-model",
+        "colour-not-offered",
+        "no-colour",
+        "twice",
+        "many",
+        "long",
+        "html",
+    ],
+)
+def test_check_explains_tampered_input(client, priced_today, world, posted, message):
+    response = page_client(client, world.users["dealer_sales"]).post(
+        f"/catalog/trims/{XSE}/configure/check/", posted, HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200
+    assert message in text_of(response)
+    assert "<script>alert" not in text_of(response)
+
+
+def test_check_explains_a_missing_exchange_rate_instead_of_failing(client, priced_today, world):
+    m.FxRate.objects.all().delete()
+
+    response = page_client(client, world.users["dealer_sales"]).post(
+        f"/catalog/trims/{XSE}/configure/check/", WORKED_EXAMPLE, HTTP_HX_REQUEST="true"
+    )
+
+    text = text_of(response)
+    assert response.status_code == 200
+    assert 'data-testid="quote-failure"' in text
+    assert "為替レート" in text
+
+
+def test_check_explains_a_missing_price_list(client, priced_today, world):
+    m.PriceList.objects.update(status=m.PriceListStatus.DRAFT)
+
+    response = page_client(client, world.users["dealer_sales"], "en").post(
+        f"/catalog/trims/{XSE}/configure/check/", WORKED_EXAMPLE, HTTP_HX_REQUEST="true"
+    )
+
+    assert "No published price list covers this model on that date." in text_of(response)
+
+
+def test_check_flags_a_model_not_yet_recognised_as_subject_to_approval(client, priced_today, world):
+    m.VehicleModel.objects.filter(code="CAMRY").update(
+        recognition_status=m.RecognitionStatus.UNDER_REVIEW, recognition_number="", recognised_on=None
+    )
+
+    text = text_of(
+        page_client(client, world.users["dealer_sales"]).post(
+            f"/catalog/trims/{XSE}/configure/check/", WORKED_EXAMPLE, HTTP_HX_REQUEST="true"
+        )
+    )
+
+    assert 'data-testid="total">¥5,562,325<' in text
+    assert 'data-testid="approval-notice"' in text
+
+
+def test_configure_and_check_of_a_trim_not_offered_to_dealers_are_404(client, priced_today, world):
+    m.Trim.objects.filter(code=XSE).update(active=False)
+    dealer = page_client(client, world.users["dealer_sales"])
+
+    assert dealer.get(f"/catalog/trims/{XSE}/configure/").status_code == 404
+    assert dealer.post(f"/catalog/trims/{XSE}/configure/check/", WORKED_EXAMPLE).status_code == 404
+    assert dealer.get(f"/catalog/trims/{XSE}/quote/?color=089").status_code == 404
+
+
+def test_the_check_endpoint_refuses_get(client, priced_today, world):
+    response = page_client(client, world.users["dealer_sales"]).get(f"/catalog/trims/{XSE}/configure/check/")
+
+    assert response.status_code == 405
+
+
+QUOTE_QUERY = "?color=089&options=PKG-NAV&options=MUDGUARD"
+
+
+def test_quote_page_prints_everything_a_dealer_needs(client, priced_today, world):
+    response = page_client(client, world.users["dealer_manager"]).get(
+        f"/catalog/trims/{XSE}/quote/{QUOTE_QUERY}"
+    )
+
+    text = text_of(response)
+    assert response.status_code == 200
+    assert 'data-testid="quote-dealer">東京モータース (TKY001)<' in text
+    assert f"{timezone.localdate():%Y-%m-%d}" in text
+    assert " JST</time>" in text
+    assert "オプションPKG-NAV (PKG-NAV)" in text
+    assert "オプションDASHCAM (DASHCAM) — パッケージに含む" in text
+    assert 'data-testid="quote-total">¥5,562,325<' in text
+    assert "1 USD = ¥152.3400" in text
+    assert "TOYOTA-2026 (2026-01-01から)" in text
+    assert "<td>CT-10</td>" in text
+    assert "<td>10%</td>" not in text  # rates sit in a numeric cell
+    assert '<td class="num">10%</td>' in text
+    assert "2019-10-01から" in text
+    assert "国税通則法第118条・第119条" in text
+    assert 'data-print data-testid="print"' in text
+
+
+def test_quote_page_for_the_back_office_has_no_dealer_line(client, priced_today, world):
+    text = text_of(
+        page_client(client, world.users["operations"], "en").get(f"/catalog/trims/{XSE}/quote/{QUOTE_QUERY}")
+    )
+
+    assert 'data-testid="quote-dealer"' not in text
+    assert 'data-testid="quote-total">¥5,562,325<' in text
+    assert "USD amounts converted to yen are rounded down" in text
+
+
+def test_quote_page_lists_the_broken_rules_of_an_invalid_build(client, priced_today, world):
+    response = page_client(client, world.users["dealer_sales"]).get(
+        f"/catalog/trims/{XSE}/quote/?color=089&options=ROOF&options=RACK"
+    )
+
+    assert response.status_code == 200
+    assert "オプション ROOF は RACK と同時に選べません。" in text_of(response)
+    assert "オプション RACK には RAILS が必要です。" in text_of(response)
+    assert 'data-testid="quote-total"' not in text_of(response)
+
+
+def test_quote_page_explains_a_missing_tax_rule(client, priced_today, world):
+    m.TaxRule.objects.filter(code="CT-10").delete()
+
+    response = page_client(client, world.users["dealer_sales"]).get(
+        f"/catalog/trims/{XSE}/quote/{QUOTE_QUERY}"
+    )
+
+    assert response.status_code == 200
+    assert 'data-testid="quote-failure"' in text_of(response)
+    assert "見積に必要な税のルールがその日付にありません。" in text_of(response)
+
+
+def test_quote_page_costs_the_same_queries_with_one_option_or_many(client, priced_today, world):
+    dealer = page_client(client, world.users["dealer_sales"])
+    dealer.get(f"/catalog/trims/{XSE}/quote/?color=089")
+    few = "?color=089&options=MUDGUARD"
+    many = "?color=089&options=MUDGUARD&options=PKG-NAV&options=RACK&options=RAILS"
+
+    with assert_query_count(QUOTE_QUERIES):
+        assert dealer.get(f"/catalog/trims/{XSE}/quote/{few}").status_code == 200
+    with assert_query_count(QUOTE_QUERIES):
+        assert dealer.get(f"/catalog/trims/{XSE}/quote/{many}").status_code == 200
+
+
+# session, user, the caller's membership; the trim; the engine's four; the quote's fourteen
+QUOTE_QUERIES = 22
