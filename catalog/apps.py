@@ -13,6 +13,22 @@ class CatalogConfig(AppConfig):
 
         connect_catalog_signals()
         self._grant_back_office_permissions()
+        self._register_navigation()
+
+    @staticmethod
+    def _register_navigation() -> None:
+        from catalog.models.scoping import sees_catalog
+        from core.navigation import NavEntry, register
+
+        register(
+            NavEntry(
+                label=_("Catalog"),
+                url_name="catalog:model_list",
+                namespace="catalog",
+                visible=sees_catalog,
+                order=10,
+            )
+        )
 
     def _grant_back_office_permissions(self) -> None:
         from core.roles import COMPLIANCE, OPERATIONS, grant

@@ -92,27 +92,28 @@ HV, GAS = m.Powertrain.HYBRID, m.Powertrain.GASOLINE
 FWD, AWD, FOUR = m.Drive.FWD, m.Drive.AWD, m.Drive.FOUR_WD
 
 # trim code: model, ja, en, powertrain, drive, L, W, H, kg, cc, seats, plate, FOB USD (current), retail JPY
+# (illustrative: suggested retail about 20% above the landed cost, as a dealer's margin needs)
 TRIMS = {
-    "CAMRY-26-LE": ("CAMRY", "LE", "LE", HV, FWD, 4915, 1839, 1445, 1542, 2487, 5, P, "28400.00", 5_480_000),
-    "CAMRY-26-SE": ("CAMRY", "SE", "SE", HV, FWD, 4915, 1839, 1445, 1560, 2487, 5, P, "30800.00", 5_880_000),
+    "CAMRY-26-LE": ("CAMRY", "LE", "LE", HV, FWD, 4915, 1839, 1445, 1542, 2487, 5, P, "28400.00", 6_580_000),
+    "CAMRY-26-SE": ("CAMRY", "SE", "SE", HV, FWD, 4915, 1839, 1445, 1560, 2487, 5, P, "30800.00", 7_060_000),
     "CAMRY-26-XLE-AWD": ("CAMRY", "XLE AWD", "XLE AWD", HV, AWD, 4915, 1839, 1445, 1660, 2487, 5, P,
-                         "35500.00", 6_650_000),
+                         "35500.00", 7_980_000),
     "CAMRY-26-XSE-AWD": ("CAMRY", "XSE AWD", "XSE AWD", HV, AWD, 4915, 1839, 1445, 1685, 2487, 5, P,
-                         "37200.00", 6_980_000),
+                         "37200.00", 8_380_000),
     "HIGHLANDER-26-XLE": ("HIGHLANDER", "XLE 2.4ターボ AWD", "XLE 2.4 Turbo AWD", GAS, AWD, 4950, 1930, 1730,
-                          1995, 2393, 8, P, "45200.00", 8_350_000),
+                          1995, 2393, 8, P, "45200.00", 10_020_000),
     "HIGHLANDER-26-HV-XLE": ("HIGHLANDER", "ハイブリッド XLE AWD", "Hybrid XLE AWD", HV, AWD, 4950, 1930,
-                             1730, 2055, 2487, 8, P, "47800.00", 8_790_000),
+                             1730, 2055, 2487, 8, P, "47800.00", 10_550_000),
     "HIGHLANDER-26-HV-PLAT": ("HIGHLANDER", "ハイブリッド プラチナ AWD", "Hybrid Platinum AWD", HV, AWD, 4950,
-                              1930, 1730, 2110, 2487, 7, P, "54600.00", 9_980_000),
+                              1930, 1730, 2110, 2487, 7, P, "54600.00", 11_980_000),
     "TUNDRA-26-SR5": ("TUNDRA", "SR5 クルーマックス 4WD", "SR5 CrewMax 4WD", GAS, FOUR, 5933, 2037,
-                      1981, 2480, 3445, 5, C, "52500.00", 9_600_000),
+                      1981, 2480, 3445, 5, C, "52500.00", 11_520_000),
     "TUNDRA-26-LTD": ("TUNDRA", "リミテッド クルーマックス 4WD", "Limited CrewMax 4WD", GAS, FOUR, 5933, 2037,
-                      1981, 2540, 3445, 5, C, "60900.00", 11_100_000),
+                      1981, 2540, 3445, 5, C, "60900.00", 13_320_000),
     "TUNDRA-26-TRDPRO": ("TUNDRA", "TRD Pro i-FORCE MAX", "TRD Pro i-FORCE MAX", HV, FOUR, 5933, 2037, 1996,
-                         2650, 3445, 5, C, "77300.00", 14_200_000),
+                         2650, 3445, 5, C, "77300.00", 17_040_000),
     "PASSPORT-26-TSE": ("PASSPORT", "トレイルスポーツ エリート", "TrailSport Elite", GAS, AWD, 4857, 2004,
-                        1857, 2060, 3471, 5, P, "53400.00", 9_450_000),
+                        1857, 2060, 3471, 5, P, "53400.00", 11_340_000),
 }  # fmt: skip
 
 F, PT = m.Installation.FACTORY, m.Installation.PORT

@@ -54,6 +54,7 @@ class ConfigurationData:
     trim_active: bool
     displacement_cc: int | None
     vehicle_model_id: int
+    vehicle_model_code: str
     maker_id: int
     recognition_status: str
     options: dict[str, OptionFacts]
@@ -89,6 +90,7 @@ def trim_configuration_data(*, trim_id: int) -> ConfigurationData:
         trim_active=trim.active and vehicle_model.active,
         displacement_cc=trim.displacement_cc,
         vehicle_model_id=vehicle_model.pk,
+        vehicle_model_code=vehicle_model.code,
         maker_id=vehicle_model.maker_id,
         recognition_status=vehicle_model.recognition_status,
         # An inactive option is no longer offered, whatever the availability rows say.

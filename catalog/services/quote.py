@@ -306,7 +306,7 @@ def quote_build(
     lines.append(QuoteLine("recycling_deposit", "リサイクル預託金", "Recycling deposit", deposit.amount_jpy))
     used.append(
         RuleUsed(
-            code=f"recycling_deposit:{data.vehicle_model_id}",
+            code=f"recycling_deposit:{data.vehicle_model_code}",
             kind="recycling_deposit",
             label_ja="リサイクル預託金",
             label_en="Recycling deposit",

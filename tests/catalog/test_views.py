@@ -134,7 +134,7 @@ def test_catalog_groups_models_by_maker_with_badges_and_prices_in_japanese(clien
     assert "ケンタッキー工場" in camry
     assert "2026, 2027" in camry
     assert '<td class="num">4</td>' in camry
-    assert "¥5,480,000〜" in camry  # the LE, the cheapest of four trims on TOYOTA-2026H2
+    assert "¥6,580,000〜" in camry  # the LE, the cheapest of four trims on TOYOTA-2026H2
     assert '<span class="badge ok">認定済み</span>' in camry
     assert "認定第US-0001号 · 2026-05-20" in camry
     tundra = text[text.index('data-testid="model-TUNDRA"') :]
@@ -148,7 +148,7 @@ def test_catalog_groups_models_by_maker_with_badges_and_prices_in_japanese(clien
 def test_catalog_in_english_shows_the_same_yen_format(client, seeded, world):
     text = text_of(page_client(client, world.users["dealer_sales"], "en").get("/catalog/"))
 
-    assert "from ¥5,480,000" in text
+    assert "from ¥6,580,000" in text
     assert '<span class="badge ok">recognised</span>' in text
     assert '<span class="badge conditional">Subject to approval</span>' in text
 
@@ -177,7 +177,7 @@ def test_catalog_uses_the_price_list_in_effect_today(client, seeded, world):
     text = text_of(page_client(client, world.users["dealer_sales"]).get("/catalog/"))
 
     assert "¥5,123,456〜" in text
-    assert "¥5,480,000〜" not in text
+    assert "¥6,580,000〜" not in text
 
 
 def _priced_maker():
@@ -251,7 +251,7 @@ def test_model_page_lists_trims_with_specs_prices_and_links(client, seeded, worl
     assert "2,487 cc" in le
     assert "普通乗用\N{FULLWIDTH LEFT PARENTHESIS}3ナンバー\N{FULLWIDTH RIGHT PARENTHESIS}" in le
     assert "USD 28,400.00" in le
-    assert "¥5,480,000" in le
+    assert "¥6,580,000" in le
     assert 'name="trims" value="CAMRY-26-LE"' in le
     assert 'href="/catalog/trims/CAMRY-26-LE/configure/"' in le
     assert "TOYOTA-2026H2 (2026-10-01から)" in text
@@ -281,8 +281,8 @@ def test_compare_shows_two_trims_side_by_side(client, seeded, world):
 
     text = text_of(response)
     assert response.status_code == 200
-    assert 'data-testid="compare-retail-CAMRY-26-LE">¥5,480,000<' in text
-    assert f'data-testid="compare-retail-{CAMRY_SE}">¥5,880,000<' in text
+    assert 'data-testid="compare-retail-CAMRY-26-LE">¥6,580,000<' in text
+    assert f'data-testid="compare-retail-{CAMRY_SE}">¥7,060,000<' in text
     assert "USD 30,800.00" in text
     assert text.index("CAMRY-26-LE</span></th>") < text.index(f"{CAMRY_SE}</span></th>")
 

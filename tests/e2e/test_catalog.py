@@ -32,7 +32,7 @@ def test_dealer_compares_configures_and_prints_a_quote(page, live_server, login,
     expect(page).to_have_url(f"{live_server.url}/catalog/")
     expect(page.locator("[data-testid=recognition-CAMRY] .badge")).to_have_text("認定済み")
     expect(page.locator("[data-testid=recognition-TUNDRA]")).to_contain_text("認定取得前・条件付き")
-    expect(page.locator("[data-testid=retail-CAMRY]")).to_have_text("¥5,480,000〜")
+    expect(page.locator("[data-testid=retail-CAMRY]")).to_have_text("¥6,580,000〜")
     page.screenshot(path=str(artifacts_dir / "catalog-list-ja.png"), full_page=True)
 
     page.get_by_role("link", name="カムリ").click()
@@ -43,7 +43,7 @@ def test_dealer_compares_configures_and_prints_a_quote(page, live_server, login,
     page.click("[data-testid=compare-submit]")
 
     expect(page.locator("[data-testid=compare-table]")).to_be_visible()
-    expect(page.locator("[data-testid=compare-retail-CAMRY-26-SE]")).to_have_text("¥5,880,000")
+    expect(page.locator("[data-testid=compare-retail-CAMRY-26-SE]")).to_have_text("¥7,060,000")
     page.screenshot(path=str(artifacts_dir / "catalog-compare-ja.png"), full_page=True)
 
     page.go_back()
@@ -94,7 +94,7 @@ def test_dealer_compares_configures_and_prints_a_quote(page, live_server, login,
 
     page.click("[data-testid=nav-catalog]")
     expect(page.locator("[data-testid=recognition-CAMRY] .badge")).to_have_text("recognised")
-    expect(page.locator("[data-testid=retail-CAMRY]")).to_have_text("from ¥5,480,000")
+    expect(page.locator("[data-testid=retail-CAMRY]")).to_have_text("from ¥6,580,000")
     page.screenshot(path=str(artifacts_dir / "catalog-list-en.png"), full_page=True)
 
     page.goto(f"{live_server.url}/catalog/trims/TUNDRA-26-LTD/configure/")

@@ -185,6 +185,7 @@ def worlds(draw):
         trim_active=True,
         displacement_cc=2487,
         vehicle_model_id=1,
+        vehicle_model_code="MODEL",
         maker_id=1,
         recognition_status=m.RecognitionStatus.RECOGNISED,
         options=options,

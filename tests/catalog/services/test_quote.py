@@ -105,7 +105,7 @@ def test_the_quote_names_every_rate_and_rule_with_its_dates(camry):
     assert [(r.code, r.rate, r.amount_jpy, r.effective_from, r.effective_to) for r in result.rules] == [
         ("DUTY-0", Decimal("0.0000"), None, dt.date(2000, 1, 1), None),
         ("CT-10", Decimal("0.1000"), None, dt.date(2019, 10, 1), None),
-        (f"recycling_deposit:{camry.model.pk}", None, Decimal(15_460), dt.date(2026, 1, 1), None),
+        ("recycling_deposit:CAMRY", None, Decimal(15_460), dt.date(2026, 1, 1), None),
     ]
     assert result.rounding_rule_en == ROUNDING_RULE_EN
     assert result.line("consumption_tax").basis == "¥4,906,000 x 0.1000"

@@ -1,0 +1,50 @@
+"""The portal's main navigation, filled by each app in its AppConfig.ready().
+
+Core's base template lists the entries the caller may see, so core never needs to know the apps
+(dependencies run one way) and a new area of the portal appears by registering one entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from core.callers import Caller
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One link in the header: its label, URL name, URL namespace and who sees it."""
+
+    label: object  # a lazily translated string
+    url_name: str
+    namespace: str
+    visible: Callable[[Caller], bool]
+    order: int = 100
+
+
+_entries: list[NavEntry] = []
+
+
+def register(entry: NavEntry) -> None:
+    if entry.url_name not in {e.url_name for e in _entries}:
+        _entries.append(entry)
+        _entries.sort(key=lambda e: (e.order, e.url_name))
+
+
+def nav_for(caller: Caller, current_namespace: str | None) -> list[dict]:
+    """The entries this caller may see, with their URL and whether the current page is under them."""
+    if not caller.is_authenticated:
+        return []
+    return [
+        {
+            "label": entry.label,
+            "url": reverse(entry.url_name),
+            "current": current_namespace == entry.namespace,
+            "testid": f"nav-{entry.namespace}",
+        }
+        for entry in _entries
+        if entry.visible(caller)
+    ]
