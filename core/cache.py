@@ -50,3 +50,15 @@ class RedisCache(DjangoRedisCache):
         if count == 1:
             client.expire(key, timeout)
         return count
+
+    def get_and_count(self, key: str, counter_key: str, timeout: int):
+        """`get(key)` and `incr_window(counter_key)` in one round trip: (value or None, count)."""
+        key, counter_key = self.make_key(key), self.make_key(counter_key)
+        client = self._cache.get_client(key, write=True)
+        pipeline = client.pipeline(transaction=False)
+        pipeline.get(key)
+        pipeline.incr(counter_key)
+        raw, count = pipeline.execute()
+        if count == 1:
+            client.expire(counter_key, timeout)
+        return (None if raw is None else self._cache._serializer.loads(raw)), int(count)

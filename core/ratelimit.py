@@ -29,6 +29,10 @@ class RateLimit:
     limit: int
     window: int
 
+    def counter_key(self, subject: str) -> tuple[str, int]:
+        """The cache key counting `subject` in the current window, and the seconds the window has left."""
+        return self._key(subject)
+
     def _key(self, subject: str) -> tuple[str, int]:
         now = int(time.time())
         window_start = now - now % self.window

@@ -106,8 +106,12 @@ class KeyPrincipal(AnonymousUser):
         return self.display_name
 
 
-def _load(prefix: str) -> KeySnapshot | None:
-    cached = cache.get(_cache_key(prefix))
+def _kind(prefix: str) -> str:
+    return f"{_KEY_MODELS[prefix[0]][1]}_key"
+
+
+def _load(prefix: str, fetch=None) -> KeySnapshot | None:
+    cached = fetch(_cache_key(prefix), _kind(prefix), prefix) if fetch else cache.get(_cache_key(prefix))
     if cached is not None:
         return None if cached == _UNKNOWN else cached
     model, owner_field = _KEY_MODELS[prefix[0]]
@@ -129,12 +133,12 @@ def _touch(snapshot: KeySnapshot) -> KeySnapshot:
     return snapshot
 
 
-def principal_for_key(raw_key: str) -> tuple[KeyPrincipal, KeySnapshot] | None:
+def principal_for_key(raw_key: str, fetch=None) -> tuple[KeyPrincipal, KeySnapshot] | None:
     """(principal, key facts) for a usable key; None if malformed, unknown, revoked, expired or orphaned."""
     prefix, dot, _secret = raw_key.partition(".")
     if not dot or len(prefix) != 8 or prefix[0] not in _KEY_MODELS:
         return None
-    snapshot = _load(prefix)
+    snapshot = _load(prefix, fetch)
     if snapshot is None or not snapshot.usable:
         return None
     model, _ = _KEY_MODELS[prefix[0]]
@@ -175,7 +179,7 @@ def caller_for_request(request) -> Caller:
             dealer_id=key.owner_id,
             dealer_code=key.owner_code,
             dealer_names=(key.owner_name_ja, key.owner_name_en),
-            key_id=key.pk,
+            key_id=key.prefix,
         )
     if isinstance(key, KeySnapshot) and key.kind == "partner_key":
         return Caller(
@@ -183,6 +187,6 @@ def caller_for_request(request) -> Caller:
             user=request.user,
             partner_id=key.owner_id,
             partner_code=key.owner_code,
-            key_id=key.pk,
+            key_id=key.prefix,
         )
     return caller_for_user(request.user)

@@ -16,11 +16,14 @@ from typing import Any
 from django.conf import settings
 from rest_framework import authentication, exceptions
 
+from core.api.throttling import precounter, refund
 from core.ratelimit import RateLimit, client_ip
 
 KEY_KEYWORD = "Api-Key"
 
-KeyResolver = Callable[[str], tuple[Any, Any] | None]
+# resolver(raw_key, fetch) -> (principal, key facts) or None. `fetch(cache_key, scope, ident)`
+# reads the key's cached facts and counts the throttle hit of (scope, ident) in one round trip.
+KeyResolver = Callable[..., tuple[Any, Any] | None]
 _key_resolver: KeyResolver | None = None
 
 
@@ -57,8 +60,9 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if keyword != KEY_KEYWORD:
             return None  # another scheme: let other authenticators (or a 401) deal with it
         key = key.strip()
-        resolved = _key_resolver(key) if (_key_resolver and key) else None
+        resolved = _key_resolver(key, fetch=precounter(request)) if (_key_resolver and key) else None
         if resolved is None:
+            refund(request)
             limit, ip = bad_key_limit(), client_ip(request)
             if limit.hit(ip) > limit.limit:
                 raise exceptions.Throttled(wait=limit.seconds_left())

@@ -112,3 +112,36 @@ def test_login_needs_csrf():
     )
 
     assert response.status_code == 403
+
+
+def test_a_wrong_secret_does_not_spend_the_real_keys_budget(world, settings):
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "dealer_key": "2/minute"}
+    prefix = world.keys["dealer_key"].split(".")[0]
+    imposter = APIClient(REMOTE_ADDR="198.51.100.20")
+    imposter.credentials(HTTP_AUTHORIZATION=f"Api-Key {prefix}.{'x' * 32}")
+
+    assert [imposter.get("/api/v1/me/").status_code for _ in range(3)] == [401, 401, 401]
+    owner = world.client("dealer_key")
+    assert [owner.get("/api/v1/me/").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_a_keyed_request_makes_one_cache_round_trip(world, redis_url, settings, monkeypatch):
+    """Key facts and the throttle hit travel together; the catalog stamp is memoised per process."""
+    import redis.connection
+
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "BACKEND": "core.cache.RedisCache", "LOCATION": redis_url}
+    }
+    client = world.client("dealer_key")
+    client.get("/api/v1/me/")  # facts cached, last use recorded
+    sent = []
+    original = redis.connection.AbstractConnection.send_packed_command
+
+    def counting(self, command, check_health=True):
+        sent.append(command)
+        return original(self, command, check_health)
+
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counting)
+
+    assert client.get("/api/v1/me/").status_code == 200
+    assert len(sent) == 1
