@@ -6,7 +6,7 @@ its requests/s by that of /healthz measured around it. Absolute numbers depend o
 the ratio is what the targets in docs/benchmarks.md are about. Never part of the test run.
 
     make bench                                   # default endpoints
-    .venv/bin/python bench/run.py --endpoint /api/v1/catalog/trims/=0.5 --duration 10
+    .venv/bin/python bench/run.py --endpoint /api/v1/catalog/trims/@0.5 --duration 10
 
 Needs: wrk (apt-get install wrk), PostgreSQL (DATABASE_URL, default a local `importorders_bench`
 database), Redis (REDIS_URL, default redis://127.0.0.1:6379/15).
@@ -33,7 +33,14 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/importorders_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
-DEFAULT_ENDPOINTS = ["/api/v1/me/", "/api/v1/dealers/", "/api/v1/catalog/trims/=0.5"]
+DEFAULT_ENDPOINTS = [
+    "/api/v1/catalog/trims/@0.5",
+    "/api/v1/catalog/trims/?model=CAMRY",
+    "/api/v1/catalog/trims/CAMRY-26-SE/",
+    "/api/v1/catalog/models/",
+    "/api/v1/me/",
+    "/api/v1/dealers/",
+]
 FLOOR = "/healthz"
 
 
@@ -125,7 +132,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--endpoint", action="append", help="PATH or PATH=TARGET_RATIO (repeatable)")
+    parser.add_argument(
+        "--endpoint",
+        action="append",
+        help="PATH or PATH@TARGET_RATIO (repeatable), e.g. /api/v1/catalog/trims/@0.5",
+    )
     parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run")
     parser.add_argument(
         "--rounds", type=int, default=3, help="floor/endpoint alternations; the median counts"
@@ -168,7 +179,7 @@ def main() -> None:
     try:
         wait_until_up(base + FLOOR)
         for spec in args.endpoint or DEFAULT_ENDPOINTS:
-            path, _, target = spec.partition("=")
+            path, _, target = spec.rpartition("@") if "@" in spec else (spec, "", "")
             status = status_of(base + path, headers)
             if status != 200:
                 results.append({"endpoint": path, "skipped": f"answers {status}"})
