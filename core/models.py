@@ -1,7 +1,31 @@
 """Shared base models, and the worker heartbeat that operations watch."""
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+def in_current_language(*, ja: str, en: str) -> str:
+    """The Japanese or the English text, by the active language; falls back to the other one."""
+    language = get_language() or settings.LANGUAGE_CODE
+    if language.startswith("en"):
+        return en or ja
+    return ja or en
+
+
+class BilingualNamed(models.Model):
+    """A row with a Japanese and an English name; `name` follows the active language."""
+
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        return in_current_language(ja=self.name_ja, en=self.name_en)
 
 
 class TimeStampedModel(models.Model):

@@ -173,3 +173,13 @@ def permission_suite_parametrize(metafunc) -> None:
 
 # Expected statuses shared by endpoints of the same shape.
 UNAUTHENTICATED = {"anonymous": 401, "bad_key": 401, "revoked_key": 401, "expired_key": 401}
+EVERYONE_SIGNED_IN = {
+    "other_dealer": 200,
+    "dealer_sales": 200,
+    "dealer_manager": 200,
+    "dealer_key": 200,
+    "partner": 200,
+    "operations": 200,
+    "compliance": 200,
+    "admin": 200,
+}

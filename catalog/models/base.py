@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from core.models import BilingualNamed, in_current_language
+
+__all__ = ["BilingualNamed", "code_field", "in_current_language", "jpy_field", "usd_field"]
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
@@ -14,33 +16,11 @@ code_validator = RegexValidator(
 )
 
 
-def in_current_language(*, ja: str, en: str) -> str:
-    """The Japanese or the English text, by the active language; falls back to the other one."""
-    language = get_language() or settings.LANGUAGE_CODE
-    if language.startswith("en"):
-        return en or ja
-    return ja or en
-
-
 def code_field(*, unique: bool = False, max_length: int = 40) -> models.CharField:
     """A stable public code: the API and CSV files address rows by it, never by id."""
     return models.CharField(
         _("code"), max_length=max_length, unique=unique, db_index=not unique, validators=[code_validator]
     )
-
-
-class BilingualNamed(models.Model):
-    """A row with a Japanese and an English name; `name` follows the active language."""
-
-    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200)
-
-    class Meta:
-        abstract = True
-
-    @property
-    def name(self) -> str:
-        return in_current_language(ja=self.name_ja, en=self.name_en)
 
 
 def usd_field(verbose_name: str, **kwargs) -> models.DecimalField:

@@ -6,13 +6,13 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.callers import Caller
-from core.models import TimeStampedModel
+from core.models import BilingualNamed, TimeStampedModel
 from core.scoping import ScopedQuerySet
+from importorders.models.keys import KeyOwner
 
 code_validator = RegexValidator(r"^[A-Z0-9][A-Z0-9_-]{1,19}$", _("Use 2-20 capital letters, digits, - or _."))
 
@@ -80,12 +80,10 @@ class DealerQuerySet(ScopedQuerySet):
         return self.none()
 
 
-class Dealer(TimeStampedModel):
+class Dealer(KeyOwner, BilingualNamed, TimeStampedModel):
     """A Japanese dealer company that orders vehicles from the importer."""
 
     code = models.CharField(_("code"), max_length=20, unique=True, validators=[code_validator])
-    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200)
     prefecture = models.CharField(_("prefecture"), max_length=2, choices=Prefecture.choices, db_index=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -101,24 +99,6 @@ class Dealer(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
-
-    # Authentication caches each key with its owner's facts (active, names); drop them on change.
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        self._forget_keys()
-
-    def delete(self, *args, **kwargs):
-        self._forget_keys()
-        return super().delete(*args, **kwargs)
-
-    def _forget_keys(self) -> None:
-        from importorders.identity import key_cache_forget
-
-        key_cache_forget(self.api_keys.values_list("prefix", flat=True))
-
-    @property
-    def name(self) -> str:
-        return self.name_ja if (get_language() or "ja").startswith("ja") else self.name_en
 
 
 class DealerMembershipQuerySet(ScopedQuerySet):

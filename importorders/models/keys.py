@@ -41,6 +41,26 @@ def _forget(prefixes) -> None:
     key_cache_forget(prefixes)
 
 
+class KeyOwner(models.Model):
+    """A dealer or partner that holds API keys: authentication caches each key with its owner's
+    facts (active, names), so any change to the owner drops its keys' cached entries on commit."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        self._forget_keys()
+
+    def delete(self, *args, **kwargs):
+        self._forget_keys()
+        return super().delete(*args, **kwargs)
+
+    def _forget_keys(self) -> None:
+        if self.pk is not None:
+            _forget(self.api_keys.values_list("prefix", flat=True))
+
+
 class DealerAPIKeyQuerySet(ScopedQuerySet):
     """Dealer keys a caller may see: back office all, a dealer manager their dealer's."""
 

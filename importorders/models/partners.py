@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.callers import Caller
-from core.models import TimeStampedModel
+from core.models import BilingualNamed, TimeStampedModel
 from core.scoping import ScopedQuerySet
 from importorders.models.dealers import code_validator
+from importorders.models.keys import KeyOwner
 
 
 class LogisticsPartnerQuerySet(ScopedQuerySet):
@@ -24,7 +24,7 @@ class LogisticsPartnerQuerySet(ScopedQuerySet):
         return self.none()
 
 
-class LogisticsPartner(TimeStampedModel):
+class LogisticsPartner(KeyOwner, BilingualNamed, TimeStampedModel):
     """A company that moves or processes vehicles and reports their status over the partner API."""
 
     class Kind(models.TextChoices):
@@ -33,8 +33,6 @@ class LogisticsPartner(TimeStampedModel):
         CUSTOMS_BROKER = "customs_broker", _("Customs broker")
 
     code = models.CharField(_("code"), max_length=20, unique=True, validators=[code_validator])
-    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
     active = models.BooleanField(_("active"), default=True, db_index=True)
 
@@ -48,21 +46,3 @@ class LogisticsPartner(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
-
-    # Authentication caches each key with its owner's facts (active, names); drop them on change.
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        self._forget_keys()
-
-    def delete(self, *args, **kwargs):
-        self._forget_keys()
-        return super().delete(*args, **kwargs)
-
-    def _forget_keys(self) -> None:
-        from importorders.identity import key_cache_forget
-
-        key_cache_forget(self.api_keys.values_list("prefix", flat=True))
-
-    @property
-    def name(self) -> str:
-        return self.name_ja if (get_language() or "ja").startswith("ja") else self.name_en

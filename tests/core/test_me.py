@@ -4,23 +4,13 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
-from tests.permissions import UNAUTHENTICATED, PermissionSuite
+from tests.permissions import EVERYONE_SIGNED_IN, UNAUTHENTICATED, PermissionSuite
 
 pytestmark = pytest.mark.django_db
 
 
 class TestMe(PermissionSuite):
-    expected = {
-        **UNAUTHENTICATED,
-        "other_dealer": 200,
-        "dealer_sales": 200,
-        "dealer_manager": 200,
-        "dealer_key": 200,
-        "partner": 200,
-        "operations": 200,
-        "compliance": 200,
-        "admin": 200,
-    }
+    expected = {**UNAUTHENTICATED, **EVERYONE_SIGNED_IN}
 
     def url(self, world):
         return "/api/v1/me/"

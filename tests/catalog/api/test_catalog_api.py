@@ -8,21 +8,10 @@ from catalog.api.views import response_cache
 from catalog.models import RecognitionStatus, Trim
 from catalog.services.quote import quote_build
 from tests.catalog import factories as f
-from tests.permissions import UNAUTHENTICATED, PermissionSuite
+from tests.permissions import EVERYONE_SIGNED_IN, UNAUTHENTICATED, PermissionSuite
 from tests.queries import assert_constant_queries, assert_query_count
 
 pytestmark = pytest.mark.django_db
-
-EVERYONE_SIGNED_IN = {
-    "other_dealer": 200,
-    "dealer_sales": 200,
-    "dealer_manager": 200,
-    "dealer_key": 200,
-    "partner": 200,
-    "operations": 200,
-    "compliance": 200,
-    "admin": 200,
-}
 
 
 class TestModelList(PermissionSuite):

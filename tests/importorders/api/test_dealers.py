@@ -4,24 +4,14 @@ import pytest
 
 from importorders.models import Dealer
 from tests.factories import DealerFactory, dealer_user
-from tests.permissions import UNAUTHENTICATED, PermissionSuite
+from tests.permissions import EVERYONE_SIGNED_IN, UNAUTHENTICATED, PermissionSuite
 from tests.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
 
 class TestDealerList(PermissionSuite):
-    expected = {
-        **UNAUTHENTICATED,
-        "other_dealer": 200,
-        "dealer_sales": 200,
-        "dealer_manager": 200,
-        "dealer_key": 200,
-        "partner": 200,
-        "operations": 200,
-        "compliance": 200,
-        "admin": 200,
-    }
+    expected = {**UNAUTHENTICATED, **EVERYONE_SIGNED_IN}
 
     def url(self, world):
         return "/api/v1/dealers/"
