@@ -13,6 +13,8 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "test-media"
 ALLOWED_HOSTS = ["*"]
 
+VAR_DIR.mkdir(exist_ok=True)  # the SQLite test database and artifacts live here, even on a fresh checkout
+
 if DATABASES["default"] is SQLITE_DATABASE:
     # A file, not :memory:, so that a live server or worker thread sees the same data.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
