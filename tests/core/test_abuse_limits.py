@@ -9,6 +9,12 @@ from tests.factories import DEFAULT_PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _clock_mid_window(monkeypatch):
+    """Counts are per fixed window: pin the clock 30 s into an hour so no window ends mid-test."""
+    monkeypatch.setattr("core.ratelimit._now", lambda: 1_796_000_430.0)
+
+
 def test_each_user_has_its_own_request_budget(world, settings):
     settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "user": "3/minute"}
     sales, manager = world.client("dealer_sales"), world.client("dealer_manager")
