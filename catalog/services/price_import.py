@@ -124,8 +124,8 @@ def price_list_import(*, price_list: PriceList, csv_file: IO[bytes] | bytes, dry
         price_list = PriceList.objects.select_for_update(of=("self",)).get(pk=price_list.pk)
         if price_list.is_published and not dry_run:
             raise PriceListPublishedImmutable()
-        rows, errors = _parse(raw)
-        resolved, resolve_errors = _Resolver(price_list).resolve(rows)
+        rows, errors, present = _parse(raw)
+        resolved, resolve_errors = _Resolver(price_list).resolve(rows, present=present)
         for line, messages in resolve_errors.items():
             errors.setdefault(line, []).extend(messages)
         if errors:
@@ -173,8 +173,9 @@ def _refuse(errors: RowErrors | dict[str, list[str]]) -> PriceImportInvalid:
     return PriceImportInvalid(fields=fields)
 
 
-def _parse(raw: bytes) -> tuple[list[_Row], RowErrors]:
-    """The file's good rows, and messages for each bad one; a file that is not a price CSV raises."""
+def _parse(raw: bytes) -> tuple[list[_Row], RowErrors, set[Key]]:
+    """The file's good rows, messages for each bad one, and the (kind, model, code) of every row
+    present, good or bad; a file that is not a price CSV raises."""
     if len(raw) > MAX_FILE_BYTES:
         raise Unprocessable(
             code="file_too_large",
@@ -235,7 +236,7 @@ def _parse(raw: bytes) -> tuple[list[_Row], RowErrors]:
             seen[key] = line
         if not row_errors and amount is not None:
             rows.append(_Row(line, kind, model, code, amount, currency))
-    return rows, {line: messages for line, messages in errors.items() if messages}
+    return rows, {line: messages for line, messages in errors.items() if messages}, set(seen)
 
 
 def _amount(text: str, spec: KindSpec, row_errors: list[str]) -> Decimal | None:
@@ -265,7 +266,7 @@ class _Resolver:
     def __init__(self, price_list: PriceList) -> None:
         self.price_list = price_list
 
-    def resolve(self, rows: list[_Row]) -> tuple[dict[Key, _Resolved], RowErrors]:
+    def resolve(self, rows: list[_Row], *, present: set[Key]) -> tuple[dict[Key, _Resolved], RowErrors]:
         maker_id = self.price_list.maker_id
         models = dict(VehicleModel.objects.filter(maker_id=maker_id).values_list("code", "id"))
         codes = {kind: {row.code for row in rows if row.kind == kind} for kind in KINDS}
@@ -339,27 +340,28 @@ class _Resolver:
             good_rows.append(row)
             resolved[(row.kind, row.model, row.code)] = _Resolved(row.kind, row.amount, target_id, model_id)
 
-        # Rules between rows are checked among the rows that are good on their own.
-        for line, messages in self._cross_row_errors(good_rows).items():
+        # Rules between rows are reported on rows that are good on their own; a row that is present
+        # but bad (e.g. an absurd FOB) already has its own error and does not count as missing.
+        for line, messages in self._cross_row_errors(good_rows, present=present).items():
             errors.setdefault(line, []).extend(messages)
         return resolved, errors
 
     @staticmethod
-    def _cross_row_errors(rows: list[_Row]) -> RowErrors:
+    def _cross_row_errors(rows: list[_Row], *, present: set[Key]) -> RowErrors:
         """Rules between rows: a retail price needs the FOB; freight and one insurance go together."""
         errors: RowErrors = {}
-        priced_trims = {row.code for row in rows if row.kind == "trim_fob"}
+        priced_trims = {code for kind, _model, code in present if kind == "trim_fob"}
         by_model: dict[str, set[str]] = {}
-        for row in rows:
-            if row.kind in ("freight", "insurance", "insurance_rate"):
-                by_model.setdefault(row.model, set()).add(row.kind)
+        for kind, model, _code in present:
+            if kind in ("freight", "insurance", "insurance_rate"):
+                by_model.setdefault(model, set()).add(kind)
         for row in rows:
             if row.kind == "trim_retail" and row.code not in priced_trims:
                 errors.setdefault(row.line, []).append(
                     _("Trim %(code)s has a retail price but no trim_fob row.") % {"code": row.code}
                 )
             if row.kind in ("freight", "insurance", "insurance_rate"):
-                kinds = by_model[row.model]
+                kinds = by_model.get(row.model, set())
                 if "freight" not in kinds:
                     errors.setdefault(row.line, []).append(
                         _("Model %(model)s has insurance but no freight row.") % {"model": row.model}

@@ -224,3 +224,13 @@ def test_a_utf8_bom_and_blank_lines_are_accepted(draft):
     report = run(draft, b"\xef\xbb\xbf" + EXPORTED.encode() + b"\n\n", dry_run=True)
 
     assert report.counts == {"unchanged": 15}
+
+
+def test_a_bad_row_is_named_once_not_again_by_the_rows_that_depend_on_it(draft):
+    # The LE's FOB is absurd; its retail row is fine and must not be blamed for a "missing" FOB.
+    text = HEADER + "trim_fob,CAMRY,CAMRY-26-LE,284.00,USD\ntrim_retail,CAMRY,CAMRY-26-LE,6580000,JPY\n"
+
+    with pytest.raises(PriceImportInvalid) as refused:
+        run(draft, text)
+
+    assert refused.value.fields == {"row 2": ["284.00 is outside 1,000 to 500,000."]}
