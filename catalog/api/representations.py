@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from catalog.models import RecognitionStatus, Trim, VehicleModel
+from catalog.selectors.pricing import TrimPricing
 
 SUBJECT_TO_APPROVAL = {RecognitionStatus.NOT_SUBMITTED, RecognitionStatus.UNDER_REVIEW}
 
@@ -51,19 +52,21 @@ def vehicle_model_row(model: VehicleModel) -> dict[str, Any]:
     }
 
 
-def price_row(price) -> dict[str, Any] | None:
-    if price is None:
+def price_row(pricing: TrimPricing) -> dict[str, Any] | None:
+    """A trim's price on the list in effect, or None when that list does not price it."""
+    if pricing.price_list is None or pricing.fob_usd is None:
         return None
+    price_list = pricing.price_list
     return {
-        "price_list": price.price_list.code,
-        "effective_from": price.price_list.effective_from.isoformat(),
-        "effective_to": price.price_list.effective_to.isoformat() if price.price_list.effective_to else None,
-        "fob_usd": usd(price.fob_usd),
-        "suggested_retail_jpy": jpy(price.suggested_retail_jpy),
+        "price_list": price_list.code,
+        "effective_from": price_list.effective_from.isoformat(),
+        "effective_to": price_list.effective_to.isoformat() if price_list.effective_to else None,
+        "fob_usd": usd(pricing.fob_usd),
+        "suggested_retail_jpy": jpy(pricing.suggested_retail_jpy),
     }
 
 
-def trim_row(trim: Trim, price) -> dict[str, Any]:
+def trim_row(trim: Trim, pricing: TrimPricing) -> dict[str, Any]:
     model = trim.model_year.vehicle_model
     return {
         "code": trim.code,
@@ -87,7 +90,7 @@ def trim_row(trim: Trim, price) -> dict[str, Any]:
         "seats": trim.seats,
         "plate_class": trim.plate_class or None,
         "active": trim.active,
-        "price": price_row(price),
+        "price": price_row(pricing),
     }
 
 

@@ -28,14 +28,9 @@ from catalog.api.serializers import (
 )
 from catalog.models import Trim, VehicleModel
 from catalog.models.scoping import sees_catalog
-from catalog.selectors.browse import (
-    color_prices_in_effect,
-    option_prices_in_effect,
-    trim_list,
-    trim_prices_in_effect,
-    vehicle_model_list,
-)
-from catalog.selectors.configuration import trim_configuration_data
+from catalog.selectors.browse import trim_list, vehicle_model_list
+from catalog.selectors.portal import configurator_for_caller
+from catalog.selectors.pricing import trim_pricing
 from catalog.services.quote import quote_build
 from catalog.versioning import catalog_version
 from core.api.pagination import CursorPagination
@@ -149,59 +144,50 @@ class TrimViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
     def list(self, request, *args, **kwargs):
         def build() -> Response:
             page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-            prices = trim_prices_in_effect(trim_ids=[trim.pk for trim in page], on_date=timezone.localdate())
-            return self.get_paginated_response([trim_row(trim, prices.get(trim.pk)) for trim in page])
+            pricing = trim_pricing(trims=page, on_date=timezone.localdate())
+            return self.get_paginated_response([trim_row(trim, pricing[trim.pk]) for trim in page])
 
         return response_cache.respond(_cache_key(request, self.caller), build)
 
     def retrieve(self, request, *args, **kwargs):
         def build() -> Response:
-            trim = get_scoped_or_404(self.get_queryset(), self.caller, code=kwargs["id"])
-            return Response(trim_detail(trim))
+            return Response(trim_detail(caller=self.caller, code=kwargs["id"]))
 
         return response_cache.respond(_cache_key(request, self.caller), build)
 
 
-def trim_detail(trim: Trim) -> dict:
-    """A trim with its offered options (with rules and prices) and colours (with prices)."""
+def trim_detail(*, caller: Caller, code: str) -> dict:
+    """A trim with its offered options (with rules and prices) and colours (with prices).
+
+    The same read as the portal's configurator, so the API and the pages show the same options,
+    rules and prices, all from the one price list that a quote would use.
+    """
     today = timezone.localdate()
-    data = trim_configuration_data(trim_id=trim.pk)
-    offered = [facts for facts in data.options.values() if facts.on_trim]
-    colors = [facts for facts in data.colors.values() if facts.on_trim]
-    model_id = data.vehicle_model_id
-    option_prices = option_prices_in_effect(
-        option_ids=[o.id for o in offered], vehicle_model_id=model_id, on_date=today
+    configurator = configurator_for_caller(caller=caller, code=code, on_date=today)
+    chosen = [configurator.price_list] if configurator.price_list else []
+    pricing = trim_pricing(trims=[configurator.trim], on_date=today, lists=chosen)[configurator.trim.pk]
+    choices = sorted(
+        (choice for group in configurator.option_groups for choice in group.choices),
+        key=lambda c: c.option.code,
     )
-    color_prices = color_prices_in_effect(
-        color_ids=[c.id for c in colors], vehicle_model_id=model_id, on_date=today
-    )
-    rules: dict[tuple[str, str], list[str]] = {}
-    for rule in data.rules:
-        rules.setdefault((rule.option, rule.kind), []).append(rule.target)
-    trim_price = trim_prices_in_effect(trim_ids=[trim.pk], on_date=today).get(trim.pk)
     return {
-        **trim_row(trim, trim_price),
+        **trim_row(configurator.trim, pricing),
         "options": [
             {
-                "code": option.code,
-                **names(option),
-                "kind": option.kind,
-                "installation": option.installation,
-                "fob_usd": usd(option_prices[option.id].fob_usd) if option.id in option_prices else None,
-                "requires": rules.get((option.code, "requires"), []),
-                "excludes": rules.get((option.code, "excludes"), []),
-                "includes": rules.get((option.code, "includes"), []),
+                "code": choice.option.code,
+                **names(choice.option),
+                "kind": choice.option.kind,
+                "installation": choice.option.installation,
+                "fob_usd": usd(choice.fob_usd),
+                "requires": [o.code for o in choice.requires],
+                "excludes": [o.code for o in choice.excludes],
+                "includes": [o.code for o in choice.includes],
             }
-            for option in sorted(offered, key=lambda o: o.code)
+            for choice in choices
         ],
         "colors": [
-            {
-                "code": color.code,
-                **names(color),
-                "hex": color.hex,
-                "fob_usd": usd(color_prices[color.id].fob_usd) if color.id in color_prices else None,
-            }
-            for color in sorted(colors, key=lambda c: c.code)
+            {"code": c.color.code, **names(c.color), "hex": c.color.hex, "fob_usd": usd(c.fob_usd)}
+            for c in sorted(configurator.colors, key=lambda c: c.color.code)
         ],
     }
 

@@ -3,13 +3,13 @@
 Every page loads in a constant number of queries whatever the number of makers, models or trims:
 retail prices of many trims come from one query over the price lists in effect (never a quote per
 row). The price list a trim is priced from follows the quote's rule: the model's own published list
-wins over the maker-wide one (`catalog.selectors.pricing.price_list_in_effect`).
+wins over the maker-wide one (`catalog.selectors.pricing.price_list_for_model`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -23,36 +23,28 @@ from catalog.models import (
     OptionKind,
     OptionPrice,
     PriceList,
-    PriceListStatus,
     RuleKind,
     Trim,
-    TrimPrice,
     VehicleModel,
 )
+from catalog.selectors.browse import trim_list
 from catalog.selectors.configuration import (
     ColorFacts,
     ConfigurationData,
     OptionFacts,
     trim_configuration_data,
 )
-from catalog.selectors.pricing import in_effect_on
+from catalog.selectors.pricing import (
+    TrimPricing,
+    price_list_for_model,
+    price_lists_in_effect,
+    trim_pricing,
+)
 from core.callers import Caller
 from core.scoping import get_scoped_or_404, scoped
 
 MAX_COMPARED_TRIMS = 4
 MIN_COMPARED_TRIMS = 2
-
-
-@dataclass(frozen=True)
-class TrimPricing:
-    """A trim's FOB and suggested retail price on the price list in effect (None: not priced)."""
-
-    price_list: PriceList | None
-    fob_usd: Decimal | None
-    suggested_retail_jpy: Decimal | None
-
-
-NOT_PRICED = TrimPricing(price_list=None, fob_usd=None, suggested_retail_jpy=None)
 
 
 @dataclass(frozen=True)
@@ -131,63 +123,7 @@ class Configurator:
 
 
 def _visible_trims(caller: Caller):
-    return scoped(Trim, caller).select_related("model_year__vehicle_model__maker", "model_year__plant")
-
-
-def _published_lists_in_effect(*, maker_ids: Iterable[int], on_date: dt.date) -> list[PriceList]:
-    """Every published list of these makers in effect on the date (maker-wide and per model): one query."""
-    return list(
-        PriceList.objects.filter(maker_id__in=set(maker_ids), status=PriceListStatus.PUBLISHED)
-        .filter(in_effect_on(on_date))
-        .order_by("-effective_from", "pk")
-    )
-
-
-def _list_for_model(lists: Sequence[PriceList], *, maker_id: int, vehicle_model_id: int) -> PriceList | None:
-    """The list a quote would use: the model's own list first, then the maker's, latest start first."""
-    own = [pl for pl in lists if pl.vehicle_model_id == vehicle_model_id]
-    if own:
-        return own[0]
-    return next((pl for pl in lists if pl.maker_id == maker_id and pl.vehicle_model_id is None), None)
-
-
-def trim_pricing(
-    *, trims: Sequence[Trim], on_date: dt.date, lists: Sequence[PriceList] | None = None
-) -> dict[int, TrimPricing]:
-    """Each trim's prices on the list in effect for its model on the date: two queries in all.
-
-    The trims must have `model_year__vehicle_model` loaded; `lists` (the lists in effect for their
-    makers) saves the first query when the caller already has them.
-    """
-    if not trims:
-        return {}
-    if lists is None:
-        lists = _published_lists_in_effect(
-            maker_ids={trim.model_year.vehicle_model.maker_id for trim in trims}, on_date=on_date
-        )
-    chosen = {
-        trim.pk: _list_for_model(
-            lists,
-            maker_id=trim.model_year.vehicle_model.maker_id,
-            vehicle_model_id=trim.model_year.vehicle_model_id,
-        )
-        for trim in trims
-    }
-    prices = {
-        (row.price_list_id, row.trim_id): row
-        for row in TrimPrice.objects.filter(
-            price_list__in=[pl for pl in chosen.values() if pl is not None],
-            trim_id__in=[trim.pk for trim in trims],
-        )
-    }
-    result: dict[int, TrimPricing] = {}
-    for trim in trims:
-        price_list = chosen[trim.pk]
-        row = prices.get((price_list.pk, trim.pk)) if price_list else None
-        result[trim.pk] = (
-            TrimPricing(price_list, row.fob_usd, row.suggested_retail_jpy) if row else NOT_PRICED
-        )
-    return result
+    return trim_list(caller=caller)
 
 
 def catalog_for_caller(*, caller: Caller, on_date: dt.date) -> list[MakerCatalog]:
@@ -244,13 +180,13 @@ def model_for_caller(*, caller: Caller, code: str, on_date: dt.date) -> ModelDet
     )
     years = tuple(ModelYear.objects.filter(vehicle_model=model).select_related("plant").order_by("year"))
     trims = list(_visible_trims(caller).filter(model_year__vehicle_model=model))
-    lists = _published_lists_in_effect(maker_ids=[model.maker_id], on_date=on_date)
+    lists = price_lists_in_effect(maker_ids=[model.maker_id], on_date=on_date)
     pricing = trim_pricing(trims=trims, on_date=on_date, lists=lists)
     return ModelDetail(
         model=model,
         model_years=years,
         trims=tuple(TrimRow(trim=trim, pricing=pricing[trim.pk]) for trim in trims),
-        price_list=_list_for_model(lists, maker_id=model.maker_id, vehicle_model_id=model.pk),
+        price_list=price_list_for_model(lists, maker_id=model.maker_id, vehicle_model_id=model.pk),
     )
 
 
@@ -279,8 +215,8 @@ def configurator_for_caller(*, caller: Caller, code: str, on_date: dt.date) -> C
     trim = trim_for_caller(caller=caller, code=code)
     data = trim_configuration_data(trim_id=trim.pk)
     vehicle_model = trim.model_year.vehicle_model
-    price_list = _list_for_model(
-        _published_lists_in_effect(maker_ids=[vehicle_model.maker_id], on_date=on_date),
+    price_list = price_list_for_model(
+        price_lists_in_effect(maker_ids=[vehicle_model.maker_id], on_date=on_date),
         maker_id=vehicle_model.maker_id,
         vehicle_model_id=vehicle_model.pk,
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet
 
@@ -18,6 +20,7 @@ from catalog.models import (
     PriceListStatus,
     RecyclingDeposit,
     TaxRule,
+    Trim,
     TrimPrice,
 )
 
@@ -27,15 +30,87 @@ def in_effect_on(on_date: dt.date) -> Q:
     return Q(effective_from__lte=on_date) & (Q(effective_to__isnull=True) | Q(effective_to__gt=on_date))
 
 
-def price_list_in_effect(*, maker_id: int, vehicle_model_id: int, on_date: dt.date) -> PriceList | None:
-    """The published list for the model on the date: the model's own list wins over the maker's."""
-    return (
-        PriceList.objects.filter(maker_id=maker_id, status=PriceListStatus.PUBLISHED)
-        .filter(Q(vehicle_model_id=vehicle_model_id) | Q(vehicle_model__isnull=True))
+def price_lists_in_effect(*, maker_ids: Iterable[int], on_date: dt.date) -> list[PriceList]:
+    """Every published list of these makers in effect on the date, maker-wide and per model: one query."""
+    return list(
+        PriceList.objects.filter(maker_id__in=set(maker_ids), status=PriceListStatus.PUBLISHED)
         .filter(in_effect_on(on_date))
-        .order_by(F("vehicle_model_id").asc(nulls_last=True), "-effective_from")
-        .first()
+        .order_by("-effective_from", "pk")
     )
+
+
+def price_list_for_model(
+    lists: Sequence[PriceList], *, maker_id: int, vehicle_model_id: int
+) -> PriceList | None:
+    """THE rule for which list prices a model: its own published list wins over the maker's.
+
+    Every price shown (API, portal) and every quote goes through this choice, and then reads prices
+    from that one list only: a price missing there is missing, never borrowed from another list.
+    """
+    own = [pl for pl in lists if pl.vehicle_model_id == vehicle_model_id]
+    if own:
+        return own[0]
+    return next((pl for pl in lists if pl.maker_id == maker_id and pl.vehicle_model_id is None), None)
+
+
+def price_list_in_effect(*, maker_id: int, vehicle_model_id: int, on_date: dt.date) -> PriceList | None:
+    """The published list for the model on the date (one query)."""
+    return price_list_for_model(
+        price_lists_in_effect(maker_ids=[maker_id], on_date=on_date),
+        maker_id=maker_id,
+        vehicle_model_id=vehicle_model_id,
+    )
+
+
+@dataclass(frozen=True)
+class TrimPricing:
+    """A trim's FOB and suggested retail price on the price list in effect (None: not priced)."""
+
+    price_list: PriceList | None
+    fob_usd: Decimal | None
+    suggested_retail_jpy: Decimal | None
+
+
+NOT_PRICED = TrimPricing(price_list=None, fob_usd=None, suggested_retail_jpy=None)
+
+
+def trim_pricing(
+    *, trims: Sequence[Trim], on_date: dt.date, lists: Sequence[PriceList] | None = None
+) -> dict[int, TrimPricing]:
+    """Each trim's prices on the list in effect for its model on the date: two queries in all.
+
+    The trims must have `model_year__vehicle_model` loaded; `lists` (the lists in effect for their
+    makers) saves the first query when the caller already has them.
+    """
+    if not trims:
+        return {}
+    if lists is None:
+        lists = price_lists_in_effect(
+            maker_ids={trim.model_year.vehicle_model.maker_id for trim in trims}, on_date=on_date
+        )
+    chosen = {
+        trim.pk: price_list_for_model(
+            lists,
+            maker_id=trim.model_year.vehicle_model.maker_id,
+            vehicle_model_id=trim.model_year.vehicle_model_id,
+        )
+        for trim in trims
+    }
+    prices = {
+        (row.price_list_id, row.trim_id): row
+        for row in TrimPrice.objects.filter(
+            price_list__in=[pl for pl in chosen.values() if pl is not None],
+            trim_id__in=[trim.pk for trim in trims],
+        ).order_by()  # the model's default ordering would join three tables for nothing
+    }
+    result: dict[int, TrimPricing] = {}
+    for trim in trims:
+        price_list = chosen[trim.pk]
+        row = prices.get((price_list.pk, trim.pk)) if price_list else None
+        result[trim.pk] = (
+            TrimPricing(price_list, row.fob_usd, row.suggested_retail_jpy) if row else NOT_PRICED
+        )
+    return result
 
 
 def price_lists_overlapping(

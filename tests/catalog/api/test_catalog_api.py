@@ -1,6 +1,7 @@
 """Catalog endpoints: scoping, filters, prices, the quote's errors, caching and query counts."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -269,8 +270,8 @@ def test_trim_list_queries_do_not_grow_with_rows(world, camry):
             trim = f.TrimFactory(model_year=camry.trim.model_year)
             f.TrimPriceFactory(price_list=camry.price_list, trim=trim)
 
-    # the page of trims, their prices
-    assert_constant_queries(cold_list, add_trims, expected=2)
+    # the page of trims, the price lists in effect, the trims' prices on the chosen lists
+    assert_constant_queries(cold_list, add_trims, expected=3)
 
 
 def test_model_list_queries_do_not_grow_with_rows(world, camry):
@@ -303,5 +304,27 @@ def test_trim_detail_queries_do_not_grow_with_options(world, camry):
             f.TrimOptionFactory(trim=camry.trim, option=option)
             f.OptionPriceFactory(price_list=camry.price_list, option=option)
 
-    # trim; engine data (4); option, colour and trim prices (3)
-    assert_constant_queries(cold_detail, add_options, expected=8)
+    # trim; engine data (4); the price lists in effect; option, colour and trim prices on the chosen one
+    assert_constant_queries(cold_detail, add_options, expected=9)
+
+
+def test_prices_come_from_the_one_list_a_quote_would_use(world, camry):
+    # Camry gets its own published list that prices the XSE but not the navigation package: the
+    # model's list wins, so the API shows no price for the package (never the maker list's) and
+    # the quote refuses it, rather than one showing a price the other will not honour.
+    own = f.PriceListFactory(code="CAMRY-OWN", maker=camry.maker, vehicle_model=camry.model)
+    f.TrimPriceFactory(price_list=own, trim=camry.trim, fob_usd=Decimal("29000.00"))
+    client = world.client("dealer_sales")
+
+    detail = client.get("/api/v1/catalog/trims/CAMRY-26-XSE/").json()
+
+    assert detail["price"]["price_list"] == "CAMRY-OWN"
+    assert detail["price"]["fob_usd"] == "29000.00"
+    assert {o["code"]: o["fob_usd"] for o in detail["options"]}["PKG-NAV"] is None
+    quote = client.post(
+        "/api/v1/catalog/quote/",
+        {"trim": "CAMRY-26-XSE", "color": "218", "options": ["PKG-NAV"]},
+        format="json",
+    )
+    assert quote.status_code == 422
+    assert quote.json()["error"]["code"] == "price_missing"
