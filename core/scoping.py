@@ -22,6 +22,14 @@ M = TypeVar("M", bound=models.Model)
 class ScopedQuerySet(models.QuerySet):
     """A queryset that knows how to narrow itself to what a caller may see."""
 
+    # The caller this queryset was restricted for; kept by clones, so scoping twice is a no-op.
+    _scoped_for: Caller | None = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._scoped_for = self._scoped_for
+        return clone
+
     def restrict(self, caller: Caller) -> ScopedQuerySet:  # pragma: no cover - abstract
         raise NotImplementedError(f"{self.model.__name__} must define restrict(caller)")
 
@@ -39,7 +47,11 @@ def scoped(model_or_queryset: type[M] | models.QuerySet, caller: Caller) -> mode
     )
     if not isinstance(queryset, ScopedQuerySet):
         raise TypeError(f"{queryset.model.__name__} has no scoped queryset: add one before exposing it")
-    return queryset.restrict(caller)
+    if queryset._scoped_for is caller:
+        return queryset
+    restricted = queryset.restrict(caller)._chain()  # a clone: never mark the caller's queryset
+    restricted._scoped_for = caller
+    return restricted
 
 
 def get_scoped_or_404(model_or_queryset: Any, caller: Caller, **lookup: Any) -> Any:
