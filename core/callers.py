@@ -13,7 +13,15 @@ from typing import Any, Literal
 
 from django.utils.translation import get_language
 
-from core.roles import ADMIN, BACK_OFFICE_GROUPS, COMPLIANCE, OPERATIONS
+from core.roles import (
+    ADMIN,
+    BACK_OFFICE_GROUPS,
+    DEALER_INTEGRATION,
+    DEALER_MANAGER,
+    DEALER_SALES,
+    OPERATIONS,
+    PARTNER,
+)
 
 CallerKind = Literal["anonymous", "user", "dealer_key", "partner_key"]
 
@@ -62,23 +70,16 @@ class Caller:
         """Role names as the API shows them (`me/`, seed_demo)."""
         roles = sorted(self.back_office_roles)
         if self.kind == "user" and self.dealer_role:
-            roles.append(f"dealer_{self.dealer_role}")
+            roles.append(DEALER_MANAGER if self.dealer_role == "manager" else DEALER_SALES)
         elif self.kind == "dealer_key":
-            roles.append("dealer_integration")
+            roles.append(DEALER_INTEGRATION)
         elif self.kind == "partner_key":
-            roles.append("partner")
+            roles.append(PARTNER)
         return roles
-
-    def has_role(self, *roles: str) -> bool:
-        return any(role in self.roles for role in roles)
 
     @property
     def is_operations(self) -> bool:
         return bool(self.back_office_roles & {OPERATIONS, ADMIN})
-
-    @property
-    def is_compliance(self) -> bool:
-        return bool(self.back_office_roles & {COMPLIANCE, ADMIN})
 
     def summary(self) -> dict[str, Any]:
         """What GET /api/v1/me/ answers."""

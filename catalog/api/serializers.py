@@ -1,5 +1,8 @@
 """The catalog API's shapes, for the OpenAPI schema and for validating the quote request."""
 
+import datetime as dt
+
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from catalog.models import BodyType, Drive, PlateClass, Powertrain, RecognitionStatus
@@ -108,7 +111,15 @@ class QuoteRequestSerializer(serializers.Serializer):
     options = serializers.ListField(
         child=serializers.CharField(max_length=40), max_length=100, required=False, default=list
     )
-    on_date = serializers.DateField(required=False, help_text="Price on this date (default: today in Japan).")
+    on_date = serializers.DateField(
+        required=False, help_text="Price on this date, 2000-01-01 to 2100-12-31 (default: today in Japan)."
+    )
+
+    def validate_on_date(self, value: dt.date) -> dt.date:
+        # Price data is dated within this century; far dates would only overflow date arithmetic.
+        if not dt.date(2000, 1, 1) <= value <= dt.date(2100, 12, 31):
+            raise serializers.ValidationError(_("Choose a date from 2000-01-01 to 2100-12-31."))
+        return value
 
 
 class FxRateUsedSerializer(serializers.Serializer):

@@ -12,11 +12,3 @@ class IsAuthenticatedCaller(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return get_caller(request).is_authenticated
-
-
-class IsBackOffice(BasePermission):
-    """Importer staff only (operations, compliance, admin)."""
-
-    def has_permission(self, request, view) -> bool:
-        caller = get_caller(request)
-        return caller.is_authenticated and caller.is_back_office

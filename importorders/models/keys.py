@@ -104,10 +104,6 @@ class KeyUsageMixin(models.Model):
         _forget([self.prefix])
         return super().delete(*args, **kwargs)
 
-    @property
-    def usable(self) -> bool:
-        return not self.revoked and not self.has_expired
-
 
 class DealerAPIKey(KeyUsageMixin, AbstractAPIKey):
     """A dealer's integration key: acts for its dealer, with the rights of dealer sales staff."""

@@ -215,6 +215,8 @@ def test_quote_names_every_broken_rule(world, camry):
         ({"trim": "CAMRY-26-XSE", "color": "218", "options": "ROOF"}, "options"),
         ({"trim": "CAMRY-26-XSE", "color": "218", "on_date": "24/11/2026"}, "on_date"),
         ({"trim": "NOSUCH", "color": "218"}, "trim"),
+        ({"trim": "CAMRY-26-XSE", "color": "218", "on_date": "0001-01-02"}, "on_date"),
+        ({"trim": "CAMRY-26-XSE", "color": "218", "on_date": "9999-12-31"}, "on_date"),
     ],
 )
 def test_bad_quote_input_is_a_400_naming_the_field(world, camry, payload, field):
