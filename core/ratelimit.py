@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 
+from core import clock
+
 
 def _now() -> float:
-    """The clock windows are counted on (tests pin it so a window never ends mid-test)."""
-    return time.time()
+    """Seconds since the epoch on the one clock: windows are counted on it."""
+    return clock.timestamp()
 
 
 def client_ip(request) -> str:

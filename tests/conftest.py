@@ -11,12 +11,21 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import pytest
 from rest_framework.test import APIClient
 
+from core import clock as core_clock
+from tests.clock import RUN_INSTANT
 from tests.factories import UserFactory
 from tests.permissions import world  # noqa: F401  (the shared callers fixture)
 from tests.services import require_service
 
 ARTIFACTS_DIR = Path(__file__).resolve().parent.parent / "var" / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """The one clock, frozen at the run's instant for this test (see tests/clock.py)."""
+    with core_clock.pinned(RUN_INSTANT) as frozen:
+        yield frozen
 
 
 @pytest.fixture

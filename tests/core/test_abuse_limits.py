@@ -10,9 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _clock_mid_window(monkeypatch):
+def _clock_mid_window(clock):
     """Counts are per fixed window: pin the clock 30 s into an hour so no window ends mid-test."""
-    monkeypatch.setattr("core.ratelimit._now", lambda: 1_796_000_430.0)
+    clock.set(clock.now().replace(minute=0, second=30, microsecond=0))
 
 
 def test_each_user_has_its_own_request_budget(world, settings):
