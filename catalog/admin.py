@@ -21,10 +21,32 @@ from catalog import models as m
 from catalog.selectors.pricing import price_lists_overlapping
 from catalog.services.price_import import MAX_FILE_BYTES, price_list_export, price_list_import
 from catalog.services.price_lists import price_list_period_set, price_list_publish
+from catalog.versioning import catalog_changed
 from core.admin import ScopedAdminMixin
+from core.callers import get_caller
 from core.errors import ApplicationError
 
 NAME_SEARCH = ("code", "name_ja", "name_en")
+
+
+class CatalogAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """Every catalog admin page: scoped lists and choices, history, and one catalog bump per write.
+
+    Django saves an object and then its inlines (`save_related`), in one transaction: the bump is
+    queued there, once, and on deletes. Actions that call services leave the bump to the service.
+    """
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        catalog_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        catalog_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        catalog_changed()
 
 
 # --- Makers, plants, routes -----------------------------------------------------------------------
@@ -36,14 +58,14 @@ class PlantWmiInline(admin.TabularInline):
 
 
 @admin.register(m.Maker)
-class MakerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class MakerAdmin(CatalogAdmin):
     list_display = ("code", "name_ja", "name_en", "active")
     list_filter = ("active",)
     search_fields = NAME_SEARCH
 
 
 @admin.register(m.Plant)
-class PlantAdmin(SimpleHistoryAdmin):
+class PlantAdmin(CatalogAdmin):
     list_display = ("code", "maker", "name_en", "city", "state", "country", "vin_plant_letter", "active")
     list_filter = ("maker", "active", "country")
     list_select_related = ("maker",)
@@ -52,7 +74,7 @@ class PlantAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(m.CertificationRoute)
-class CertificationRouteAdmin(SimpleHistoryAdmin):
+class CertificationRouteAdmin(CatalogAdmin):
     list_display = ("code", "name_ja", "name_en", "sort_order")
     search_fields = NAME_SEARCH
 
@@ -67,7 +89,7 @@ class ModelYearInline(admin.TabularInline):
 
 
 @admin.register(m.VehicleModel)
-class VehicleModelAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class VehicleModelAdmin(CatalogAdmin):
     list_display = (
         "code",
         "maker",
@@ -86,7 +108,7 @@ class VehicleModelAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(m.ModelYear)
-class ModelYearAdmin(SimpleHistoryAdmin):
+class ModelYearAdmin(CatalogAdmin):
     list_display = ("__str__", "vehicle_model", "year", "vin_year_code", "plant")
     list_filter = ("vehicle_model__maker", "year", "plant")
     list_select_related = ("vehicle_model", "plant")
@@ -111,7 +133,7 @@ class TrimColorInline(admin.TabularInline):
 
 
 @admin.register(m.Trim)
-class TrimAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class TrimAdmin(CatalogAdmin):
     list_display = (
         "code",
         "model_year",
@@ -141,7 +163,7 @@ class OptionRuleInline(admin.TabularInline):
 
 
 @admin.register(m.Option)
-class OptionAdmin(SimpleHistoryAdmin):
+class OptionAdmin(CatalogAdmin):
     list_display = ("code", "maker", "vehicle_model", "name_en", "kind", "installation", "active")
     list_filter = ("maker", "vehicle_model", "kind", "installation", "active")
     list_select_related = ("maker", "vehicle_model")
@@ -151,7 +173,7 @@ class OptionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(m.OptionRule)
-class OptionRuleAdmin(SimpleHistoryAdmin):
+class OptionRuleAdmin(CatalogAdmin):
     list_display = ("id", "option", "kind", "target", "vehicle_model")
     list_filter = ("kind", "vehicle_model", "option__maker")
     list_select_related = ("option", "target", "vehicle_model")
@@ -160,7 +182,7 @@ class OptionRuleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(m.Color)
-class ColorAdmin(SimpleHistoryAdmin):
+class ColorAdmin(CatalogAdmin):
     list_display = ("code", "maker", "name_ja", "name_en", "hex", "paint_type")
     list_filter = ("maker", "paint_type")
     list_select_related = ("maker",)
@@ -243,7 +265,7 @@ class PriceImportForm(forms.Form):
 
 
 @admin.register(m.PriceList)
-class PriceListAdmin(SimpleHistoryAdmin):
+class PriceListAdmin(CatalogAdmin):
     form = PriceListForm
     list_display = (
         "code",
@@ -272,12 +294,13 @@ class PriceListAdmin(SimpleHistoryAdmin):
         if change and obj.is_published:
             # A published list's period changes only through the service, under its lock; the
             # form already refused an overlap, the service checks again against a concurrent edit.
-            saved = price_list_period_set(
-                price_list=obj, effective_from=obj.effective_from, effective_to=obj.effective_to
+            price_list_period_set(
+                price_list=obj,
+                actor=get_caller(request).actor,
+                effective_from=obj.effective_from,
+                effective_to=obj.effective_to,
+                note=obj.note if "note" in form.changed_data else None,
             )
-            if "note" in form.changed_data:
-                saved.note = obj.note
-                saved.save(update_fields=["note", "updated_at"])
             return
         super().save_model(request, obj, form, change)
 
@@ -285,7 +308,7 @@ class PriceListAdmin(SimpleHistoryAdmin):
     def publish_selected(self, request: HttpRequest, queryset) -> None:
         for price_list in queryset.order_by("pk"):
             try:
-                price_list_publish(price_list=price_list)
+                price_list_publish(price_list=price_list, actor=get_caller(request).actor)
             except ApplicationError as error:
                 detail = "; ".join(message for messages in error.fields.values() for message in messages)
                 self.message_user(request, f"{price_list.code}: {error.message} {detail}", messages.ERROR)
@@ -336,7 +359,9 @@ class PriceListAdmin(SimpleHistoryAdmin):
         if request.method == "POST" and "confirm" in request.POST:
             content = request.POST.get("content", "").encode("utf-8")
             try:
-                report = price_list_import(price_list=price_list, csv_file=content, dry_run=False)
+                report = price_list_import(
+                    price_list=price_list, actor=get_caller(request).actor, csv_file=content, dry_run=False
+                )
             except ApplicationError as error:
                 context.update(form=PriceImportForm(), error=error)
                 return TemplateResponse(request, "admin/catalog/pricelist/import_form.html", context)
@@ -357,7 +382,9 @@ class PriceListAdmin(SimpleHistoryAdmin):
         if request.method == "POST" and form.is_valid():
             raw = form.cleaned_data["file"].read(MAX_FILE_BYTES + 1)
             try:
-                report = price_list_import(price_list=price_list, csv_file=raw, dry_run=True)
+                report = price_list_import(
+                    price_list=price_list, actor=get_caller(request).actor, csv_file=raw, dry_run=True
+                )
             except ApplicationError as error:
                 context.update(form=form, error=error)
                 return TemplateResponse(request, "admin/catalog/pricelist/import_form.html", context)
@@ -372,7 +399,7 @@ class PriceListAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(m.FeeType)
-class FeeTypeAdmin(SimpleHistoryAdmin):
+class FeeTypeAdmin(CatalogAdmin):
     list_display = ("code", "name_ja", "name_en", "sort_order")
     search_fields = NAME_SEARCH
 
@@ -381,7 +408,7 @@ class FeeTypeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(m.FxRate)
-class FxRateAdmin(SimpleHistoryAdmin):
+class FxRateAdmin(CatalogAdmin):
     list_display = ("rate_date", "base_currency", "quote_currency", "rate", "source")
     list_filter = ("base_currency", "quote_currency", "source")
     search_fields = ("source",)
@@ -389,7 +416,7 @@ class FxRateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(m.TaxRule)
-class TaxRuleAdmin(SimpleHistoryAdmin):
+class TaxRuleAdmin(CatalogAdmin):
     list_display = ("code", "kind", "vehicle_model", "rate", "amount_jpy", "effective_from", "effective_to")
     list_filter = ("kind", "vehicle_model")
     list_select_related = ("vehicle_model",)
@@ -398,7 +425,7 @@ class TaxRuleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(m.AutomobileTaxBracket)
-class AutomobileTaxBracketAdmin(SimpleHistoryAdmin):
+class AutomobileTaxBracketAdmin(CatalogAdmin):
     list_display = (
         "displacement_over_cc",
         "displacement_upto_cc",
@@ -410,7 +437,7 @@ class AutomobileTaxBracketAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(m.RecyclingDeposit)
-class RecyclingDepositAdmin(SimpleHistoryAdmin):
+class RecyclingDepositAdmin(CatalogAdmin):
     list_display = ("vehicle_model", "amount_jpy", "effective_from", "effective_to")
     list_filter = ("vehicle_model__maker",)
     list_select_related = ("vehicle_model",)

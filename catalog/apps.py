@@ -9,9 +9,6 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalog")
 
     def ready(self) -> None:
-        from catalog.versioning import connect_catalog_signals
-
-        connect_catalog_signals()
         self._grant_back_office_permissions()
         self._register_navigation()
 

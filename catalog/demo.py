@@ -11,12 +11,15 @@ import datetime as dt
 import math
 from decimal import Decimal
 
-from django.utils import timezone
-
 from catalog import models as m
 from catalog.services.price_import import price_list_import
-from catalog.services.price_lists import price_list_publish
+from catalog.services.price_lists import price_list_period_set, price_list_publish
+from catalog.versioning import catalog_changed
+from core import clock
+from core.actors import Actor
 from core.demo import DemoResult, register
+
+SEEDER = Actor.system("seed_demo")
 
 ROUTES = [
     (
@@ -205,12 +208,40 @@ LOGISTICS = {
     "PASSPORT": ("1900.00", ("insurance", "95.00", "USD")),
 }
 
-# (code, maker, effective from, effective to, USD taken off current trim FOB)
-PRICE_LISTS = [
-    ("TOYOTA-2026H1", "TOYOTA", dt.date(2026, 4, 1), dt.date(2026, 10, 1), Decimal(400)),
-    ("TOYOTA-2026H2", "TOYOTA", dt.date(2026, 10, 1), None, Decimal(0)),
-    ("HONDA-2026", "HONDA", dt.date(2026, 7, 1), None, Decimal(0)),
-]
+
+def fiscal_half_start(day: dt.date) -> dt.date:
+    """The first day of the Japanese fiscal half-year (April-September, October-March) of `day`."""
+    if day.month >= 10:
+        return dt.date(day.year, 10, 1)
+    if day.month >= 4:
+        return dt.date(day.year, 4, 1)
+    return dt.date(day.year - 1, 10, 1)
+
+
+def fiscal_half_code(start: dt.date) -> str:
+    """ "2026H1" for April-September 2026, "2026H2" for October 2026-March 2027."""
+    return f"{start.year}H1" if start.month == 4 else f"{start.year}H2"
+
+
+def demo_price_lists(today: dt.date) -> list[tuple[str, str, dt.date, dt.date | None, Decimal]]:
+    """(code, maker, effective from, effective to, USD taken off current trim FOB), dated from today.
+
+    Toyota: last half-year's list (USD 400 cheaper) and the current half-year's, open-ended.
+    Honda: one list from three months into last half-year, open-ended.
+    """
+    current = fiscal_half_start(today)
+    previous = fiscal_half_start(current - dt.timedelta(days=1))
+    honda_from = (
+        previous.replace(month=previous.month + 3)
+        if previous.month == 4
+        else dt.date(previous.year + 1, 1, 1)
+    )
+    return [
+        (f"TOYOTA-{fiscal_half_code(previous)}", "TOYOTA", previous, current, Decimal(400)),
+        (f"TOYOTA-{fiscal_half_code(current)}", "TOYOTA", current, None, Decimal(0)),
+        (f"HONDA-{honda_from.year}", "HONDA", honda_from, None, Decimal(0)),
+    ]
+
 
 LEVY_END = dt.date(2026, 3, 31)  # first day without the environmental performance levy
 # (code, kind, model, ja, en, rate, from, to, source)
@@ -235,6 +266,8 @@ AUTOMOBILE_TAX = [
 AUTOMOBILE_TAX_FROM = dt.date(2019, 10, 1)
 
 FX_DAYS = 60
+# Recycling deposits per model: the amounts in force for the vehicles the demo sells.
+RECYCLING_DEPOSIT_FROM = dt.date(2019, 10, 1)
 
 
 def demo_fx_rate(day: dt.date) -> Decimal:
@@ -267,12 +300,14 @@ def seed_catalog(result: DemoResult) -> None:
         m.FeeType.objects.update_or_create(
             code=code, defaults={"name_ja": ja, "name_en": en, "sort_order": order}
         )
-    _seed_price_lists(makers, options)
-    _seed_fx()
+    today = clock.today_jst()
+    price_lists = _seed_price_lists(makers, options, today)
+    _seed_fx(today)
     _seed_taxes(models)
+    catalog_changed()  # rows were written one by one, outside the services: one bump for all
     result.notes.append(
         f"catalog: {len(makers)} makers, {len(models)} models, {len(trims)} trims, "
-        f"{len(options)} options, {len(PRICE_LISTS)} price lists, USD/JPY for the last {FX_DAYS} days"
+        f"{len(options)} options, {len(price_lists)} price lists, USD/JPY for the last {FX_DAYS} days"
     )
 
 
@@ -415,8 +450,23 @@ def _price_csv(maker_code: str, discount: Decimal) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def _seed_price_lists(makers, options) -> None:
-    for code, maker_code, start, end, discount in PRICE_LISTS:
+def _seed_price_lists(makers, options, today: dt.date) -> list[str]:
+    lists = demo_price_lists(today)
+    for code, maker_code, start, end, discount in lists:
+        # A rerun in a later half-year: end the maker's open list where the new one starts.
+        for open_list in m.PriceList.objects.filter(
+            maker=makers[maker_code],
+            vehicle_model=None,
+            status=m.PriceListStatus.PUBLISHED,
+            effective_to=None,
+            effective_from__lt=start,
+        ):
+            price_list_period_set(
+                price_list=open_list,
+                actor=SEEDER,
+                effective_from=open_list.effective_from,
+                effective_to=start,
+            )
         price_list, _created = m.PriceList.objects.get_or_create(
             code=code,
             defaults={
@@ -428,12 +478,14 @@ def _seed_price_lists(makers, options) -> None:
         )
         if price_list.is_published:
             continue  # published prices never change, not even in the demo
-        price_list_import(price_list=price_list, csv_file=_price_csv(maker_code, discount), dry_run=False)
-        price_list_publish(price_list=price_list)
+        price_list_import(
+            price_list=price_list, actor=SEEDER, csv_file=_price_csv(maker_code, discount), dry_run=False
+        )
+        price_list_publish(price_list=price_list, actor=SEEDER)
+    return [code for code, *_rest in lists]
 
 
-def _seed_fx() -> None:
-    today = timezone.localdate()
+def _seed_fx(today: dt.date) -> None:
     for back in range(FX_DAYS):
         day = today - dt.timedelta(days=back)
         if day.weekday() >= 5:
@@ -471,6 +523,6 @@ def _seed_taxes(models) -> None:
     for code, model in models.items():
         m.RecyclingDeposit.objects.update_or_create(
             vehicle_model=model,
-            effective_from=dt.date(2026, 1, 1),
+            effective_from=RECYCLING_DEPOSIT_FROM,
             defaults={"amount_jpy": Decimal(MODELS[code][8])},
         )

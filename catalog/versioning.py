@@ -1,10 +1,15 @@
-"""One version stamp for the whole catalog: any change to a catalog row bumps it on commit.
+"""One version stamp for the whole catalog: every write to catalog data bumps it on commit.
 
 Catalog reads (API lists, trim pages) are cached under keys that include the stamp, so a change
 anywhere in the catalog (a price, a rule, a recognition, an FX rate) makes every cached read
 stale at once without enumerating what depends on what. The stamp lives in the shared cache;
 each process trusts the value it last read for LOCAL_SECONDS, so a change made in one process is
 seen there at once and in the others within that time.
+
+Who bumps it: every catalog service, once per transaction, by calling `catalog_changed()` (a
+20,000-row price import is one bump, not 20,000); the catalog admin, once per saved or deleted
+object (`catalog.admin.CatalogAdmin`); seed_demo once. No signal does it: a write that bypasses
+these (raw SQL, `QuerySet.update()` in a shell) is seen only when the next bump happens.
 """
 
 from __future__ import annotations
@@ -44,19 +49,10 @@ def _bump() -> None:
     _memo = None
 
 
-def catalog_changed(**kwargs) -> None:
-    """Bump the stamp when the current transaction commits (post_save/post_delete receiver)."""
+def catalog_changed() -> None:
+    """Bump the stamp when the current transaction commits (at once outside a transaction).
+
+    Services call it once per transaction, after their writes; it is cheap but not free (one
+    cache write per call), so never call it per row.
+    """
     transaction.on_commit(_bump)
-
-
-def connect_catalog_signals() -> None:
-    """Bump on every save and delete of every catalog model (history rows excluded)."""
-    from django.apps import apps
-    from django.db.models.signals import post_delete, post_save
-
-    for model in apps.get_app_config("catalog").get_models():
-        if model.__name__.startswith("Historical"):
-            continue
-        uid = f"catalog-version-{model.__name__}"
-        post_save.connect(catalog_changed, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(catalog_changed, sender=model, dispatch_uid=f"{uid}-delete")

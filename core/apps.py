@@ -13,6 +13,8 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from core.api import schema  # noqa: F401
+        from core.history import connect_history_actor
         from core.roles import back_office_permissions_sync
 
+        connect_history_actor()
         post_migrate.connect(back_office_permissions_sync, dispatch_uid="core.back_office_permissions_sync")

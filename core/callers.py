@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from django.utils.translation import get_language
 
+from core.actors import Actor
 from core.roles import (
     ADMIN,
     BACK_OFFICE_GROUPS,
@@ -76,6 +77,15 @@ class Caller:
         elif self.kind == "partner_key":
             roles.append(PARTNER)
         return roles
+
+    @property
+    def actor(self) -> Actor:
+        """The actor this caller's writes are recorded under."""
+        if self.kind == "user":
+            return Actor.for_user(self.user)
+        if self.kind in ("dealer_key", "partner_key"):
+            return Actor.for_key(kind=self.kind, prefix=str(self.key_id), label=str(self.user))
+        raise RuntimeError("An anonymous caller writes nothing")
 
     @property
     def is_operations(self) -> bool:

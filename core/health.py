@@ -8,10 +8,10 @@ import redis
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core import clock
 from core.models import WorkerHeartbeat
 
 
@@ -57,7 +57,7 @@ def readyz(request):
         # Informational: a stale worker does not make the web tier unready.
         latest = WorkerHeartbeat.objects.order_by("-last_seen_at").values("hostname", "last_seen_at").first()
         if latest:
-            age = timezone.now() - latest["last_seen_at"]
+            age = clock.now() - latest["last_seen_at"]
             body["worker"] = {
                 "hostname": latest["hostname"],
                 "last_seen_at": latest["last_seen_at"].isoformat(),

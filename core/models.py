@@ -5,6 +5,26 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
+
+
+class ClockDateTimeField(models.DateTimeField):
+    """A DateTimeField whose auto_now / auto_now_add read the one clock (`core.clock`).
+
+    The column is an ordinary DateTimeField: migrations see Django's own field.
+    """
+
+    def pre_save(self, model_instance, add):
+        if self.auto_now or (self.auto_now_add and add):
+            value = clock.now()
+            setattr(model_instance, self.attname, value)
+            return value
+        return super().pre_save(model_instance, add)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DateTimeField", args, kwargs
+
 
 def in_current_language(*, ja: str, en: str) -> str:
     """The Japanese or the English text, by the active language; falls back to the other one."""
@@ -31,8 +51,8 @@ class BilingualNamed(models.Model):
 class TimeStampedModel(models.Model):
     """Created and updated times on every row that needs them (stored in UTC)."""
 
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = ClockDateTimeField(_("created at"), auto_now_add=True)
+    updated_at = ClockDateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         abstract = True

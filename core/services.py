@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
+from core import clock
 from core.models import WorkerHeartbeat
 
 
 def worker_heartbeat_record(*, hostname: str) -> WorkerHeartbeat:
     """Record that a worker on `hostname` is alive; safe to run any number of times."""
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         heartbeat, created = WorkerHeartbeat.objects.get_or_create(
             hostname=hostname, defaults={"last_seen_at": now, "beats": 1}

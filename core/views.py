@@ -6,16 +6,16 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.ratelimit import RateLimit, client_ip
 
 
 @login_required
 def home(request):
     """The signed-in user's start page."""
-    return render(request, "core/home.html", {"now": timezone.now()})
+    return render(request, "core/home.html", {"now": clock.now()})
 
 
 def _login_limits() -> tuple[RateLimit, RateLimit]:

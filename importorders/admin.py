@@ -3,11 +3,24 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ScopedAdminMixin
+from core.callers import get_caller
+from importorders.identity import key_cache_forget
 from importorders.models import Dealer, DealerAPIKey, DealerMembership, LogisticsPartner, PartnerAPIKey
+from importorders.services.keys import api_key_issue
+
+
+class KeyOwnerAdminMixin:
+    """Saving a dealer or partner drops its keys' cached facts (active, names) on commit."""
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            key_cache_forget(obj.key_prefixes())
 
 
 class DealerMembershipInline(admin.TabularInline):
@@ -18,7 +31,7 @@ class DealerMembershipInline(admin.TabularInline):
 
 
 @admin.register(Dealer)
-class DealerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class DealerAdmin(KeyOwnerAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     """Dealers with their people inline."""
 
     list_display = ("code", "name_ja", "name_en", "prefecture", "active")
@@ -39,7 +52,7 @@ class DealerMembershipAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(LogisticsPartner)
-class LogisticsPartnerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class LogisticsPartnerAdmin(KeyOwnerAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     """Carriers, port processors and customs brokers."""
 
     list_display = ("code", "name_ja", "name_en", "kind", "active")
@@ -79,10 +92,11 @@ class APIKeyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            with transaction.atomic():
+                super().save_model(request, obj, form, change)
+                key_cache_forget([obj.prefix])
             return
-        key = self.model.objects.assign_key(obj)
-        obj.save()
+        key = api_key_issue(key_row=obj, actor=get_caller(request).actor)
         messages.add_message(
             request,
             messages.WARNING,

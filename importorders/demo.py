@@ -1,8 +1,11 @@
 """Demo dealers, their people, logistics partners and API keys (seed_demo, after core)."""
 
+from core.actors import Actor
 from core.demo import DemoResult, demo_user, register
 from importorders.models import Dealer, DealerAPIKey, DealerMembership, LogisticsPartner, PartnerAPIKey
-from importorders.services.keys import dealer_key_issue, partner_key_issue
+from importorders.services.keys import api_keys_delete, dealer_key_issue, partner_key_issue
+
+SEEDER = Actor.system("seed_demo")
 
 DEMO_KEY_NAME = "demo"
 
@@ -69,14 +72,14 @@ def seed_dealers_and_partners(result: DemoResult) -> None:
             )
 
     # Fresh keys each run; the previous demo keys are removed so that reruns leave no duplicates.
-    DealerAPIKey.objects.filter(name=DEMO_KEY_NAME).delete()
-    PartnerAPIKey.objects.filter(name=DEMO_KEY_NAME).delete()
-    _, key = dealer_key_issue(dealer=dealers["TKY001"], name=DEMO_KEY_NAME)
+    api_keys_delete(keys=DealerAPIKey.objects.filter(name=DEMO_KEY_NAME), actor=SEEDER)
+    api_keys_delete(keys=PartnerAPIKey.objects.filter(name=DEMO_KEY_NAME), actor=SEEDER)
+    _, key = dealer_key_issue(dealer=dealers["TKY001"], name=DEMO_KEY_NAME, actor=SEEDER)
     result.api_keys.append({"kind": "dealer", "owner": "TKY001", "key": key})
 
     for spec in PARTNERS:
         partner, _ = LogisticsPartner.objects.update_or_create(
             code=spec["code"], defaults={**{k: v for k, v in spec.items() if k != "code"}, "active": True}
         )
-        _, key = partner_key_issue(partner=partner, name=DEMO_KEY_NAME)
+        _, key = partner_key_issue(partner=partner, name=DEMO_KEY_NAME, actor=SEEDER)
         result.api_keys.append({"kind": "partner", "owner": partner.code, "key": key})

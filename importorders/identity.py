@@ -3,10 +3,11 @@
 Registered with core in ImportOrdersConfig.ready(); core's authentication and scoping call these.
 
 A key's facts (hash, revocation, expiry, owner) are cached by its public prefix for
-KEY_CACHE_SECONDS, so a keyed request needs no database query. Any change to a key or to its
-owner drops the cached entry when the transaction commits (see `key_cache_forget`), so revoking
-a key or deactivating a dealer takes effect at once where the cache is shared (Redis); the
-timeout is the safety net for changes made behind the models' back (raw SQL, bulk updates).
+KEY_CACHE_SECONDS, so a keyed request needs no database query. The services that change a key or
+its owner (importorders.services.keys, .dealers, .partners) drop the cached entries when their
+transaction commits (`key_cache_forget`), so revoking a key or deactivating a dealer takes effect
+at once where the cache is shared (Redis); the timeout is the safety net for changes made behind
+the services' back (raw SQL, a shell).
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from datetime import datetime
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
 
+from core import clock
 from core.callers import ANONYMOUS, Caller, back_office_roles_for
 from importorders.models import DealerAPIKey, DealerMembership, PartnerAPIKey
 from importorders.models.keys import LAST_USED_RESOLUTION
@@ -49,7 +50,7 @@ class KeySnapshot:
 
     @property
     def usable(self) -> bool:
-        expired = self.expiry_date is not None and self.expiry_date < timezone.now()
+        expired = self.expiry_date is not None and self.expiry_date < clock.now()
         return not self.revoked and not expired and self.owner_active
 
 
@@ -123,7 +124,7 @@ def _load(prefix: str, fetch=None) -> KeySnapshot | None:
 
 def _touch(snapshot: KeySnapshot) -> KeySnapshot:
     """Record use at most once per LAST_USED_RESOLUTION, in the database and the cached facts."""
-    now = timezone.now()
+    now = clock.now()
     if snapshot.last_used_at is not None and now - snapshot.last_used_at < LAST_USED_RESOLUTION:
         return snapshot
     model, _ = _KEY_MODELS[snapshot.prefix[0]]

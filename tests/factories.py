@@ -4,6 +4,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from core.actors import Actor
+
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 
 
@@ -76,3 +78,7 @@ class PartnerFactory(factory.django.DjangoModelFactory):
 def dealer_user(*, dealer, role: str = "sales", **user_fields):
     """A user working at `dealer` in `role`."""
     return MembershipFactory(dealer=dealer, role=role, user=UserFactory(**user_fields)).user
+
+
+# The actor of writes that tests make through services, when who made them is not the point.
+TEST_ACTOR = Actor.system("test-suite")

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from rest_framework.test import APIClient
 
+from core import clock
 from importorders.services.keys import api_key_revoke, dealer_key_issue, partner_key_issue
-from tests.factories import DealerFactory, PartnerFactory, StaffUserFactory, dealer_user
+from tests.factories import TEST_ACTOR, DealerFactory, PartnerFactory, StaffUserFactory, dealer_user
 
 CALLERS = (
     "anonymous",
@@ -81,13 +81,13 @@ def build_world() -> World:
         "compliance": StaffUserFactory(username="compliance", groups=["compliance"]),
         "admin": StaffUserFactory(username="admin", is_superuser=True),
     }
-    _, world.keys["dealer_key"] = dealer_key_issue(dealer=dealer, name="dms")
-    _, world.keys["other_dealer_key"] = dealer_key_issue(dealer=other, name="dms")
-    _, world.keys["partner"] = partner_key_issue(partner=partner, name="edi")
-    revoked, world.keys["revoked_key"] = dealer_key_issue(dealer=dealer, name="old")
-    api_key_revoke(key=revoked)
+    _, world.keys["dealer_key"] = dealer_key_issue(dealer=dealer, name="dms", actor=TEST_ACTOR)
+    _, world.keys["other_dealer_key"] = dealer_key_issue(dealer=other, name="dms", actor=TEST_ACTOR)
+    _, world.keys["partner"] = partner_key_issue(partner=partner, name="edi", actor=TEST_ACTOR)
+    revoked, world.keys["revoked_key"] = dealer_key_issue(dealer=dealer, name="old", actor=TEST_ACTOR)
+    api_key_revoke(key=revoked, actor=TEST_ACTOR)
     _, world.keys["expired_key"] = dealer_key_issue(
-        dealer=dealer, name="expired", expires_at=timezone.now() - timedelta(days=1)
+        dealer=dealer, name="expired", expires_at=clock.now() - timedelta(days=1), actor=TEST_ACTOR
     )
     world.keys["bad_key"] = "dXXXXXXX.this-is-not-a-key-at-all"
     return world

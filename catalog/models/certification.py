@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from catalog.models.base import BilingualNamed, code_field, in_current_language
+from catalog.models.scoping import CatalogQuerySet
+from core.history import AuditedHistory
 from core.models import TimeStampedModel
 
 
@@ -17,7 +18,8 @@ class CertificationRoute(BilingualNamed, TimeStampedModel):
     description_ja = models.TextField(_("description (Japanese)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
-    history = HistoricalRecords()
+    history = AuditedHistory()
+    objects = CatalogQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("certification route")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from catalog.models.base import BilingualNamed, code_field
 from catalog.models.makers import Maker
+from catalog.models.scoping import MakerOwnedQuerySet, TrimOfferQuerySet
 from catalog.models.vehicles import Trim
+from core.history import AuditedHistory
 from core.models import TimeStampedModel
 
 hex_color_validator = RegexValidator(r"^#[0-9A-Fa-f]{6}$", _("Write the colour as #RRGGBB."))
@@ -30,7 +31,8 @@ class Color(BilingualNamed, TimeStampedModel):
     code = code_field()
     hex = models.CharField(_("swatch colour"), max_length=7, validators=[hex_color_validator])
     paint_type = models.CharField(_("paint type"), max_length=10, choices=PaintType.choices)
-    history = HistoricalRecords()
+    history = AuditedHistory()
+    objects = MakerOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("colour")
@@ -51,7 +53,8 @@ class TrimColor(TimeStampedModel):
     color = models.ForeignKey(
         Color, on_delete=models.CASCADE, related_name="trim_colors", verbose_name=_("colour")
     )
-    history = HistoricalRecords()
+    history = AuditedHistory()
+    objects = TrimOfferQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("colour availability")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from catalog.models.scoping import CatalogQuerySet
+from core.history import AuditedHistory
 from core.models import TimeStampedModel
 
 
@@ -18,7 +19,8 @@ class FxRate(TimeStampedModel):
     quote_currency = models.CharField(_("quote currency"), max_length=3, default="JPY")
     rate = models.DecimalField(_("rate"), max_digits=12, decimal_places=4)
     source = models.CharField(_("source"), max_length=100, help_text=_("e.g. the bank's TTM rate"))
-    history = HistoricalRecords()
+    history = AuditedHistory()
+    objects = CatalogQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("exchange rate")

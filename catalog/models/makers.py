@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from catalog.models.base import BilingualNamed, code_field
-from catalog.models.scoping import MakerQuerySet
+from catalog.models.scoping import MakerQuerySet, PlantQuerySet, PlantWmiQuerySet
 from catalog.vin import plant_letter_validator, wmi_validator
+from core.history import AuditedHistory
 from core.models import TimeStampedModel
 
 
@@ -17,7 +17,7 @@ class Maker(BilingualNamed, TimeStampedModel):
 
     code = code_field(unique=True)
     active = models.BooleanField(_("active"), default=True, db_index=True)
-    history = HistoricalRecords()
+    history = AuditedHistory()
     objects = MakerQuerySet.as_manager()
 
     class Meta:
@@ -45,7 +45,8 @@ class Plant(BilingualNamed, TimeStampedModel):
         help_text=_("VIN position 11. Public sources disagree for some plants: keep it current here."),
     )
     active = models.BooleanField(_("active"), default=True, db_index=True)
-    history = HistoricalRecords()
+    history = AuditedHistory()
+    objects = PlantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plant")
@@ -64,7 +65,8 @@ class PlantWmi(TimeStampedModel):
     description = models.CharField(
         _("description"), max_length=200, blank=True, help_text=_("e.g. passenger car, multipurpose, truck")
     )
-    history = HistoricalRecords()
+    history = AuditedHistory()
+    objects = PlantWmiQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plant WMI")

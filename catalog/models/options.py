@@ -6,11 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from catalog.models.base import BilingualNamed, code_field
 from catalog.models.makers import Maker
+from catalog.models.scoping import OptionQuerySet, OptionRuleQuerySet, TrimOfferQuerySet
 from catalog.models.vehicles import Trim, VehicleModel
+from core.history import AuditedHistory
 from core.models import TimeStampedModel
 
 
@@ -45,7 +46,8 @@ class Option(BilingualNamed, TimeStampedModel):
         _("installation"), max_length=10, choices=Installation.choices, default=Installation.FACTORY
     )
     active = models.BooleanField(_("active"), default=True, db_index=True)
-    history = HistoricalRecords()
+    history = AuditedHistory()
+    objects = OptionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("option")
@@ -70,7 +72,8 @@ class TrimOption(TimeStampedModel):
     option = models.ForeignKey(
         Option, on_delete=models.CASCADE, related_name="trim_options", verbose_name=_("option")
     )
-    history = HistoricalRecords()
+    history = AuditedHistory()
+    objects = TrimOfferQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("option availability")
@@ -107,7 +110,8 @@ class OptionRule(TimeStampedModel):
         verbose_name=_("vehicle model"),
         help_text=_("Empty when the rule holds on every model."),
     )
-    history = HistoricalRecords()
+    history = AuditedHistory()
+    objects = OptionRuleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("option rule")

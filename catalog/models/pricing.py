@@ -10,13 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from catalog.models.base import BilingualNamed, code_field, effective_dates_valid, jpy_field, usd_field
 from catalog.models.colors import Color
 from catalog.models.makers import Maker
 from catalog.models.options import Option
+from catalog.models.scoping import CatalogQuerySet, PriceListQuerySet, PriceRowQuerySet
 from catalog.models.vehicles import Trim, VehicleModel
+from core.history import AuditedHistory
 from core.models import TimeStampedModel
 
 
@@ -50,7 +51,8 @@ class PriceList(TimeStampedModel):
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
-    history = HistoricalRecords()
+    history = AuditedHistory()
+    objects = PriceListQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("price list")
@@ -80,7 +82,8 @@ class FeeType(BilingualNamed, TimeStampedModel):
 
     code = code_field(unique=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
-    history = HistoricalRecords()
+    history = AuditedHistory()
+    objects = CatalogQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("fee type")
@@ -100,7 +103,8 @@ class TrimPrice(TimeStampedModel):
     trim = models.ForeignKey(Trim, on_delete=models.PROTECT, related_name="prices", verbose_name=_("trim"))
     fob_usd = usd_field(_("FOB (USD)"))
     suggested_retail_jpy = jpy_field(_("suggested retail (JPY)"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = AuditedHistory()
+    objects = PriceRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("trim price")
@@ -129,7 +133,8 @@ class OptionPrice(TimeStampedModel):
         Option, on_delete=models.PROTECT, related_name="prices", verbose_name=_("option")
     )
     fob_usd = usd_field(_("FOB (USD)"))
-    history = HistoricalRecords()
+    history = AuditedHistory()
+    objects = PriceRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("option price")
@@ -154,7 +159,8 @@ class ColorPrice(TimeStampedModel):
         Color, on_delete=models.PROTECT, related_name="prices", verbose_name=_("colour")
     )
     fob_usd = usd_field(_("FOB (USD)"))
-    history = HistoricalRecords()
+    history = AuditedHistory()
+    objects = PriceRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("colour price")
@@ -191,7 +197,8 @@ class ModelLogistics(TimeStampedModel):
         help_text=_("A fraction of the FOB price, e.g. 0.0050 for 0.5%. Either a rate or an amount."),
     )
     insurance_usd = usd_field(_("insurance (USD)"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = AuditedHistory()
+    objects = PriceRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("model logistics cost")
@@ -240,7 +247,8 @@ class ModelFee(TimeStampedModel):
         FeeType, on_delete=models.PROTECT, related_name="fees", verbose_name=_("fee")
     )
     amount_jpy = jpy_field(_("amount (JPY)"))
-    history = HistoricalRecords()
+    history = AuditedHistory()
+    objects = PriceRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("model fee")

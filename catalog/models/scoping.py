@@ -44,3 +44,81 @@ class TrimQuerySet(ScopedQuerySet):
             model_year__vehicle_model__active=True,
             model_year__vehicle_model__maker__active=True,
         )
+
+
+class CatalogQuerySet(ScopedQuerySet):
+    """Catalog reference rows: the back office sees all, dealers the rows `for_dealers` keeps.
+
+    Subclasses narrow `for_dealers` (what is on sale: active makers, published price lists);
+    rows that are public facts (FX rates, tax rules) keep the default, which keeps everything.
+    Partners and anonymous callers see nothing of the catalog.
+    """
+
+    def for_dealers(self) -> CatalogQuerySet:
+        return self
+
+    def restrict(self, caller: Caller) -> CatalogQuerySet:
+        if caller.is_back_office:
+            return self
+        return self.for_dealers() if sees_catalog(caller) else self.none()
+
+
+def _published_rows(queryset: CatalogQuerySet) -> CatalogQuerySet:
+    return queryset.filter(price_list__status="published")
+
+
+class PlantQuerySet(CatalogQuerySet):
+    def for_dealers(self) -> PlantQuerySet:
+        return self.filter(maker__active=True)
+
+
+class PlantWmiQuerySet(CatalogQuerySet):
+    def for_dealers(self) -> PlantWmiQuerySet:
+        return self.filter(plant__maker__active=True)
+
+
+class ModelYearQuerySet(CatalogQuerySet):
+    def for_dealers(self) -> ModelYearQuerySet:
+        return self.filter(vehicle_model__active=True, vehicle_model__maker__active=True)
+
+
+class MakerOwnedQuerySet(CatalogQuerySet):
+    """Options and colours: those of active makers."""
+
+    def for_dealers(self) -> MakerOwnedQuerySet:
+        return self.filter(maker__active=True)
+
+
+class OptionQuerySet(CatalogQuerySet):
+    def for_dealers(self) -> OptionQuerySet:
+        return self.filter(active=True, maker__active=True)
+
+
+class TrimOfferQuerySet(CatalogQuerySet):
+    """Options and colours offered on a trim: those of trims dealers may see."""
+
+    def for_dealers(self) -> TrimOfferQuerySet:
+        return self.filter(
+            trim__active=True,
+            trim__model_year__vehicle_model__active=True,
+            trim__model_year__vehicle_model__maker__active=True,
+        )
+
+
+class OptionRuleQuerySet(CatalogQuerySet):
+    def for_dealers(self) -> OptionRuleQuerySet:
+        return self.filter(option__active=True, option__maker__active=True)
+
+
+class PriceListQuerySet(CatalogQuerySet):
+    """Price lists: dealers see published ones; drafts are the back office's work in progress."""
+
+    def for_dealers(self) -> PriceListQuerySet:
+        return self.filter(status="published")
+
+
+class PriceRowQuerySet(CatalogQuerySet):
+    """Rows of a price list (trim, option, colour prices, logistics, fees): published lists only."""
+
+    def for_dealers(self) -> PriceRowQuerySet:
+        return _published_rows(self)

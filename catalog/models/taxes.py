@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from catalog.models.base import BilingualNamed, code_field, effective_dates_valid, jpy_field
+from catalog.models.scoping import CatalogQuerySet
 from catalog.models.vehicles import VehicleModel
+from core.history import AuditedHistory
 from core.models import TimeStampedModel
 
 
@@ -40,7 +41,8 @@ class TaxRule(BilingualNamed, TimeStampedModel):
         _("effective to"), null=True, blank=True, help_text=_("The first day it no longer applies.")
     )
     source = models.CharField(_("source"), max_length=200, blank=True)
-    history = HistoricalRecords()
+    history = AuditedHistory()
+    objects = CatalogQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tax rule")
@@ -76,7 +78,8 @@ class AutomobileTaxBracket(TimeStampedModel):
     amount_jpy = jpy_field(_("annual tax (JPY)"))
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = AuditedHistory()
+    objects = CatalogQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("automobile tax bracket")
@@ -117,7 +120,8 @@ class RecyclingDeposit(TimeStampedModel):
     amount_jpy = jpy_field(_("amount (JPY)"))
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = AuditedHistory()
+    objects = CatalogQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("recycling deposit")

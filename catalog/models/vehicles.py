@@ -7,13 +7,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from catalog.models.base import BilingualNamed, code_field
 from catalog.models.certification import CertificationRoute
 from catalog.models.makers import Maker, Plant
-from catalog.models.scoping import TrimQuerySet, VehicleModelQuerySet
+from catalog.models.scoping import ModelYearQuerySet, TrimQuerySet, VehicleModelQuerySet
 from catalog.vin import vin_year_code
+from core.history import AuditedHistory
 from core.models import TimeStampedModel
 
 
@@ -58,7 +58,7 @@ class VehicleModel(BilingualNamed, TimeStampedModel):
     recognition_number = models.CharField(_("recognition number"), max_length=60, blank=True)
     recognised_on = models.DateField(_("recognised on"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True, db_index=True)
-    history = HistoricalRecords()
+    history = AuditedHistory()
     objects = VehicleModelQuerySet.as_manager()
 
     class Meta:
@@ -103,7 +103,8 @@ class ModelYear(TimeStampedModel):
     plant = models.ForeignKey(
         Plant, on_delete=models.PROTECT, related_name="model_years", verbose_name=_("plant")
     )
-    history = HistoricalRecords()
+    history = AuditedHistory()
+    objects = ModelYearQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("model year")
@@ -171,7 +172,7 @@ class Trim(BilingualNamed, TimeStampedModel):
         help_text=_("Empty while undecided (e.g. a pickup that may register as cargo)."),
     )
     active = models.BooleanField(_("active"), default=True, db_index=True)
-    history = HistoricalRecords()
+    history = AuditedHistory()
     objects = TrimQuerySet.as_manager()
 
     class Meta:

@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from catalog.errors import PriceImportInvalid, PriceListPublishedImmutable
+from catalog.locks import price_list_lock
 from catalog.models import (
     Color,
     ColorPrice,
@@ -44,7 +45,10 @@ from catalog.models import (
     TrimPrice,
     VehicleModel,
 )
+from catalog.versioning import catalog_changed
+from core.actors import Actor
 from core.errors import Unprocessable
+from core.history import history_actor_set
 
 HEADER = ("kind", "model", "code", "amount", "currency")
 MAX_FILE_BYTES = 1_000_000
@@ -117,11 +121,17 @@ def price_list_export(*, price_list: PriceList) -> str:
     return out.getvalue()
 
 
-def price_list_import(*, price_list: PriceList, csv_file: IO[bytes] | bytes, dry_run: bool) -> ImportReport:
-    """Validate every row, diff against the list, and unless `dry_run` apply it all or nothing."""
+def price_list_import(
+    *, price_list: PriceList, actor: Actor, csv_file: IO[bytes] | bytes, dry_run: bool
+) -> ImportReport:
+    """Validate every row, diff against the list, and unless `dry_run` apply it all or nothing.
+
+    Applying writes each changed row (so each has its history, naming `actor`) and bumps the
+    catalog version once.
+    """
     raw = csv_file if isinstance(csv_file, bytes) else csv_file.read(MAX_FILE_BYTES + 1)
     with transaction.atomic():
-        price_list = PriceList.objects.select_for_update(of=("self",)).get(pk=price_list.pk)
+        price_list = price_list_lock(price_list.pk)
         if price_list.is_published and not dry_run:
             raise PriceListPublishedImmutable()
         rows, errors, present = _parse(raw)
@@ -134,7 +144,8 @@ def price_list_import(*, price_list: PriceList, csv_file: IO[bytes] | bytes, dry
         diff = _diff(current, {key: item.amount for key, item in resolved.items()})
         counts = dict(Counter(row.status for row in diff))
         if not dry_run:
-            _apply(price_list, resolved)
+            _apply(price_list, resolved, actor)
+            catalog_changed()
     return ImportReport(
         price_list_code=price_list.code, dry_run=dry_run, applied=not dry_run, rows=tuple(diff), counts=counts
     )
@@ -431,23 +442,27 @@ def _diff(current: dict[Key, Decimal], new: dict[Key, Decimal]) -> list[RowDiff]
     return diff
 
 
-def _sync(model, existing: dict, target: dict, build) -> None:
+def _sync(model, existing: dict, target: dict, build, actor: Actor) -> None:
     """Make the table's rows for this list equal `target`: update, create and delete one by one
-    (not in bulk) so that every change leaves a history record."""
+    (not in bulk) so that every change leaves a history record naming the actor."""
     for key, row in existing.items():
         if key not in target:
+            history_actor_set(row, actor, reason="price import")
             row.delete()
     for key, values in target.items():
         row = existing.get(key)
         if row is None:
-            model.objects.create(**build(key), **values)
+            row = model(**build(key), **values)
         elif any(getattr(row, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(row, name, value)
-            row.save()
+        else:
+            continue
+        history_actor_set(row, actor, reason="price import")
+        row.save()
 
 
-def _apply(price_list: PriceList, resolved: dict[Key, _Resolved]) -> None:
+def _apply(price_list: PriceList, resolved: dict[Key, _Resolved], actor: Actor) -> None:
     trims: dict[int, dict] = {}
     options: dict[int, dict] = {}
     colors: dict[int, dict] = {}
@@ -476,24 +491,28 @@ def _apply(price_list: PriceList, resolved: dict[Key, _Resolved]) -> None:
         {row.trim_id: row for row in TrimPrice.objects.filter(price_list=price_list)},
         trims,
         lambda trim_id: {"price_list": price_list, "trim_id": trim_id},
+        actor,
     )
     _sync(
         OptionPrice,
         {row.option_id: row for row in OptionPrice.objects.filter(price_list=price_list)},
         options,
         lambda option_id: {"price_list": price_list, "option_id": option_id},
+        actor,
     )
     _sync(
         ColorPrice,
         {row.color_id: row for row in ColorPrice.objects.filter(price_list=price_list)},
         colors,
         lambda color_id: {"price_list": price_list, "color_id": color_id},
+        actor,
     )
     _sync(
         ModelLogistics,
         {row.vehicle_model_id: row for row in ModelLogistics.objects.filter(price_list=price_list)},
         logistics,
         lambda model_id: {"price_list": price_list, "vehicle_model_id": model_id},
+        actor,
     )
     _sync(
         ModelFee,
@@ -503,4 +522,5 @@ def _apply(price_list: PriceList, resolved: dict[Key, _Resolved]) -> None:
         },
         fees,
         lambda key: {"price_list": price_list, "vehicle_model_id": key[0], "fee_type_id": key[1]},
+        actor,
     )

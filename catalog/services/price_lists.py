@@ -12,20 +12,23 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.errors import PriceListOverlap
-from catalog.models import Maker, PriceList, PriceListStatus
+from catalog.locks import maker_lock, price_list_lock
+from catalog.models import PriceList, PriceListStatus
 from catalog.selectors.pricing import price_lists_overlapping
+from catalog.versioning import catalog_changed
+from core import clock
+from core.actors import Actor
 from core.errors import ValidationFailed
+from core.history import history_actor_set
 
 
-def _lock_maker_and_list(price_list_id: int) -> PriceList:
+def _lock_maker_and_list(price_list: PriceList) -> PriceList:
     """Lock the list's maker row (the scope anchor), then the list itself; returns the fresh list."""
-    maker_id = PriceList.objects.values_list("maker_id", flat=True).get(pk=price_list_id)
-    list(Maker.objects.filter(pk=maker_id).order_by("pk").select_for_update(of=("self",), no_key=True))
-    return PriceList.objects.select_for_update(of=("self",)).get(pk=price_list_id)
+    maker_lock(price_list.maker_id)
+    return price_list_lock(price_list.pk)
 
 
 def _refuse_overlap(price_list: PriceList, effective_from: dt.date, effective_to: dt.date | None) -> None:
@@ -48,10 +51,10 @@ def _refuse_overlap(price_list: PriceList, effective_from: dt.date, effective_to
         )
 
 
-def price_list_publish(*, price_list: PriceList) -> PriceList:
+def price_list_publish(*, price_list: PriceList, actor: Actor) -> PriceList:
     """Publish a draft list, refusing if a published list of the same scope shares a day with it."""
     with transaction.atomic():
-        price_list = _lock_maker_and_list(price_list.pk)
+        price_list = _lock_maker_and_list(price_list)
         if price_list.is_published:
             return price_list
         if not price_list.trim_prices.exists():
@@ -61,22 +64,35 @@ def price_list_publish(*, price_list: PriceList) -> PriceList:
             )
         _refuse_overlap(price_list, price_list.effective_from, price_list.effective_to)
         price_list.status = PriceListStatus.PUBLISHED
-        price_list.published_at = timezone.now()
+        price_list.published_at = clock.now()
+        history_actor_set(price_list, actor, reason="published")
         price_list.save(update_fields=["status", "published_at", "updated_at"])
+        catalog_changed()
     return price_list
 
 
 def price_list_period_set(
-    *, price_list: PriceList, effective_from: dt.date, effective_to: dt.date | None
+    *,
+    price_list: PriceList,
+    actor: Actor,
+    effective_from: dt.date,
+    effective_to: dt.date | None,
+    note: str | None = None,
 ) -> PriceList:
-    """Change a list's period (e.g. end a published list before its successor starts)."""
+    """Change a list's period (e.g. end a published list before its successor starts), and its note."""
     if effective_to is not None and effective_to <= effective_from:
         raise ValidationFailed(fields={"effective_to": [_("The end must come after the start.")]})
     with transaction.atomic():
-        price_list = _lock_maker_and_list(price_list.pk)
+        price_list = _lock_maker_and_list(price_list)
         if price_list.is_published:
             _refuse_overlap(price_list, effective_from, effective_to)
+        changed = ["effective_from", "effective_to", "updated_at"]
         price_list.effective_from = effective_from
         price_list.effective_to = effective_to
-        price_list.save(update_fields=["effective_from", "effective_to", "updated_at"])
+        if note is not None:
+            price_list.note = note
+            changed.append("note")
+        history_actor_set(price_list, actor, reason="period changed")
+        price_list.save(update_fields=changed)
+        catalog_changed()
     return price_list

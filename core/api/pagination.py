@@ -3,6 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination
 
+from core.scoping import require_scoped
+
 
 class CursorPagination(pagination.CursorPagination):
     """Opaque `cursor` links; `page_size` may be lowered or raised up to 200."""
@@ -11,6 +13,11 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     ordering = "-pk"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # Every list the API pages through is a caller's: refuse one that skipped scoping.
+        require_scoped(queryset, type(view).__name__ if view is not None else "pagination")
+        return super().paginate_queryset(queryset, request, view)
 
     def decode_cursor(self, request):
         # DRF answers a bad cursor with 404; it is bad input, so 400 naming the parameter.

@@ -10,15 +10,16 @@ from rest_framework.views import APIView
 
 from core.api.serializers import MeSerializer
 from core.callers import Caller, get_caller
-from core.scoping import get_scoped_or_404, scoped
+from core.scoping import get_scoped_or_404, require_scoped, scoped
 
 
 class ScopedAPIMixin(GenericAPIView):
     """Every queryset a view touches goes through the model's restrict(caller).
 
-    Set `queryset` (the unscoped base, with its select_related) and `lookup_field`; never override
-    get_queryset without calling super(). A missing object and another tenant's object both
-    raise the same NotFound.
+    Set `queryset` (the unscoped base, with its select_related) and `lookup_field`, or override
+    get_queryset to return a scoped selector's queryset. A queryset that reaches pagination or an
+    object lookup without having been scoped is refused at run time (`UnscopedQuerySet`, a bug).
+    A missing object and another tenant's object both raise the same NotFound.
     """
 
     @property
@@ -28,10 +29,13 @@ class ScopedAPIMixin(GenericAPIView):
     def get_queryset(self):
         return scoped(super().get_queryset(), self.caller)
 
+    def paginate_queryset(self, queryset):
+        return super().paginate_queryset(require_scoped(queryset, type(self).__name__))
+
     def get_object(self):
         lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
         obj = get_scoped_or_404(
-            self.filter_queryset(self.get_queryset()),
+            require_scoped(self.filter_queryset(self.get_queryset()), type(self).__name__),
             self.caller,
             **{self.lookup_field: self.kwargs[lookup_url_kwarg]},
         )

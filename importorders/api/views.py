@@ -6,11 +6,13 @@ from rest_framework.response import Response
 
 from core.api.pagination import CursorPagination
 from core.api.views import ScopedAPIMixin
+from core.errors import PermissionDenied
+from core.scoping import write_in_scope
 from importorders.api.filters import DealerFilter
 from importorders.api.serializers import DealerDetailSerializer, DealerSerializer, DealerUpdateSerializer
 from importorders.models import Dealer
 from importorders.selectors.dealers import dealer_get
-from importorders.services.dealers import dealer_update
+from importorders.services.dealers import DealerChanges, dealer_update
 
 
 class DealerPagination(CursorPagination):
@@ -48,9 +50,20 @@ class DealerViewSet(
         return Response(DealerDetailSerializer(dealer_get(caller=self.caller, code=kwargs["code"])).data)
 
     def partial_update(self, request, *args, **kwargs):
-        # Visibility first: another tenant's dealer is a 404 even for a role that may not write.
-        dealer_get(caller=self.caller, code=kwargs["code"])
+        # The write order of docs/architecture.md: 404, 403, 400, locked write, response.
+        caller = self.caller
+        dealer = dealer_get(caller=caller, code=kwargs["code"])
+        if not caller.is_operations:
+            raise PermissionDenied()
         serializer = DealerUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        dealer_update(caller=self.caller, code=kwargs["code"], data=serializer.validated_data)
-        return Response(DealerDetailSerializer(dealer_get(caller=self.caller, code=kwargs["code"])).data)
+        updated = write_in_scope(
+            caller,
+            lambda: dealer_update(
+                dealer=dealer, actor=caller.actor, changes=DealerChanges(**serializer.validated_data)
+            ),
+        )
+        # People and keys are not touched by this write: the response reuses what the first read loaded.
+        updated.visible_memberships = dealer.visible_memberships
+        updated.visible_keys = dealer.visible_keys
+        return Response(DealerDetailSerializer(updated).data)

@@ -7,9 +7,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from core.callers import Caller
+from core.history import AuditedHistory
 from core.models import BilingualNamed, TimeStampedModel
 from core.scoping import ScopedQuerySet
 from importorders.models.keys import KeyOwner
@@ -89,7 +89,7 @@ class Dealer(KeyOwner, BilingualNamed, TimeStampedModel):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     active = models.BooleanField(_("active"), default=True, db_index=True)
 
-    history = HistoricalRecords()
+    history = AuditedHistory()
     objects = DealerQuerySet.as_manager()
 
     class Meta:
@@ -131,7 +131,7 @@ class DealerMembership(TimeStampedModel):
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.SALES)
     active = models.BooleanField(_("active"), default=True)
 
-    history = HistoricalRecords()
+    history = AuditedHistory()
     objects = DealerMembershipQuerySet.as_manager()
 
     class Meta:

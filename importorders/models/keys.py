@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib import admin
 from django.db import models
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.crypto import KeyGenerator
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
-from simple_history.models import HistoricalRecords
 
+from core import clock
 from core.callers import Caller
+from core.history import AuditedHistory
+from core.models import ClockDateTimeField
 from core.scoping import ScopedQuerySet
 
 # The last-used time is written at most this often per key, not on every request.
@@ -35,30 +38,19 @@ class KindKeyGenerator(KeyGenerator):
         return self.kind_letter + get_random_string(self.prefix_length - 1, _PREFIX_ALPHABET)
 
 
-def _forget(prefixes) -> None:
-    from importorders.identity import key_cache_forget
-
-    key_cache_forget(prefixes)
-
-
 class KeyOwner(models.Model):
-    """A dealer or partner that holds API keys: authentication caches each key with its owner's
-    facts (active, names), so any change to the owner drops its keys' cached entries on commit."""
+    """A dealer or partner that holds API keys.
+
+    Authentication caches each key with its owner's facts (active, names): the services that change
+    an owner or its keys drop those cached entries on commit (`importorders.identity.key_cache_forget`).
+    """
 
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        self._forget_keys()
-
-    def delete(self, *args, **kwargs):
-        self._forget_keys()
-        return super().delete(*args, **kwargs)
-
-    def _forget_keys(self) -> None:
-        if self.pk is not None:
-            _forget(self.api_keys.values_list("prefix", flat=True))
+    def key_prefixes(self) -> list[str]:
+        """The public prefixes of this owner's keys (what the key cache is keyed by)."""
+        return list(self.api_keys.values_list("prefix", flat=True))
 
 
 class DealerAPIKeyQuerySet(ScopedQuerySet):
@@ -88,21 +80,19 @@ class PartnerAPIKeyManager(BaseAPIKeyManager.from_queryset(PartnerAPIKeyQuerySet
 
 
 class KeyUsageMixin(models.Model):
-    """Last-used bookkeeping shared by both kinds of key."""
+    """What both kinds of key share beyond the library's: last use, and times from the one clock."""
 
+    created = ClockDateTimeField(_("created"), auto_now_add=True, db_index=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
 
-    # Authentication caches a key's facts by prefix; any change drops them on commit.
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        _forget([self.prefix])
+    @admin.display(description=_("has expired"), boolean=True)
+    def _has_expired(self) -> bool:
+        return self.expiry_date is not None and self.expiry_date < clock.now()
 
-    def delete(self, *args, **kwargs):
-        _forget([self.prefix])
-        return super().delete(*args, **kwargs)
+    has_expired = property(_has_expired)
 
 
 class DealerAPIKey(KeyUsageMixin, AbstractAPIKey):
@@ -112,7 +102,7 @@ class DealerAPIKey(KeyUsageMixin, AbstractAPIKey):
         "importorders.Dealer", on_delete=models.CASCADE, related_name="api_keys", verbose_name=_("dealer")
     )
 
-    history = HistoricalRecords(excluded_fields=["last_used_at"])
+    history = AuditedHistory(excluded_fields=["last_used_at"])
     objects = DealerAPIKeyManager()
 
     class Meta(AbstractAPIKey.Meta):
@@ -134,7 +124,7 @@ class PartnerAPIKey(KeyUsageMixin, AbstractAPIKey):
         verbose_name=_("partner"),
     )
 
-    history = HistoricalRecords(excluded_fields=["last_used_at"])
+    history = AuditedHistory(excluded_fields=["last_used_at"])
     objects = PartnerAPIKeyManager()
 
     class Meta(AbstractAPIKey.Meta):

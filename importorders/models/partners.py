@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from core.callers import Caller
+from core.history import AuditedHistory
 from core.models import BilingualNamed, TimeStampedModel
 from core.scoping import ScopedQuerySet
 from importorders.models.dealers import code_validator
@@ -36,7 +36,7 @@ class LogisticsPartner(KeyOwner, BilingualNamed, TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
     active = models.BooleanField(_("active"), default=True, db_index=True)
 
-    history = HistoricalRecords()
+    history = AuditedHistory()
     objects = LogisticsPartnerQuerySet.as_manager()
 
     class Meta:

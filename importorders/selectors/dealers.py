@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from core.callers import Caller
-from core.scoping import get_scoped_or_404, scoped
+from core.scoping import get_scoped_or_404, scoped, selector
 from importorders.models import Dealer, DealerAPIKey, DealerMembership
 
 
+@selector
 def dealer_list(*, caller: Caller) -> QuerySet[Dealer]:
     """Dealers the caller may see."""
     return scoped(Dealer, caller)

@@ -8,6 +8,12 @@ import pytest
 
 from catalog import models as m
 from tests.catalog import factories as f
+from tests.clock import days_ago, today
+
+
+def camry_prices_since() -> dt.date:
+    """When the Camry world's prices begin: 2026-01-01, or a month ago if that is earlier."""
+    return min(dt.date(2026, 1, 1), days_ago(30))
 
 
 @dataclass
@@ -69,7 +75,9 @@ def camry(db) -> CamryWorld:
     f.TrimColorFactory(trim=trim, color=colors["218"])
     f.TrimColorFactory(trim=other_trim, color=colors["3U5"])
 
-    price_list = f.PriceListFactory(code="TOYOTA-2026", maker=maker, effective_from=dt.date(2026, 1, 1))
+    # In effect on the fixed dates the quote tests price on (2026-03-30, 2026-11-24) and on today,
+    # whatever today is: the earlier of 2026-01-01 and a month ago.
+    price_list = f.PriceListFactory(code="TOYOTA-2026", maker=maker, effective_from=camry_prices_since())
     f.TrimPriceFactory(
         price_list=price_list, trim=trim, fob_usd=Decimal("28400.00"), suggested_retail_jpy=Decimal(5_900_000)
     )
@@ -100,8 +108,8 @@ def camry(db) -> CamryWorld:
             price_list=price_list, vehicle_model=model, fee_type=fee_type, amount_jpy=Decimal(amount)
         )
 
-    f.FxRateFactory(rate_date=dt.date(2026, 11, 20), rate=Decimal("152.3400"))
-    f.FxRateFactory(rate_date=dt.date(2026, 3, 30), rate=Decimal("152.3400"))
+    for rate_date in sorted({dt.date(2026, 11, 20), dt.date(2026, 3, 30), today()}):
+        f.FxRateFactory(rate_date=rate_date, rate=Decimal("152.3400"))
     f.TaxRuleFactory(
         code="DUTY-0", kind=m.TaxKind.IMPORT_DUTY, rate=Decimal(0), effective_from=dt.date(2000, 1, 1)
     )
@@ -116,7 +124,7 @@ def camry(db) -> CamryWorld:
         effective_to=dt.date(2026, 3, 31),
     )
     f.RecyclingDepositFactory(
-        vehicle_model=model, amount_jpy=Decimal(15_460), effective_from=dt.date(2026, 1, 1)
+        vehicle_model=model, amount_jpy=Decimal(15_460), effective_from=camry_prices_since()
     )
     f.AutomobileTaxBracketFactory(
         displacement_over_cc=2000, displacement_upto_cc=2500, amount_jpy=Decimal(43_500)

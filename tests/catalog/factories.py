@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 
 from catalog import models as m
+from tests.clock import days_ago, today
 
 
 class MakerFactory(factory.django.DjangoModelFactory):
@@ -61,7 +62,7 @@ class VehicleModelFactory(factory.django.DjangoModelFactory):
     certification_route = factory.SubFactory(CertificationRouteFactory)
     recognition_status = m.RecognitionStatus.RECOGNISED
     recognition_number = factory.Sequence(lambda n: f"US-REC-{n:04d}")
-    recognised_on = dt.date(2026, 6, 1)
+    recognised_on = factory.LazyFunction(lambda: days_ago(180))
 
 
 class ModelYearFactory(factory.django.DjangoModelFactory):
@@ -145,7 +146,7 @@ class PriceListFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"PL{n}")
     maker = factory.SubFactory(MakerFactory)
-    effective_from = dt.date(2026, 1, 1)
+    effective_from = factory.LazyFunction(lambda: days_ago(30))
     effective_to = None
     status = m.PriceListStatus.PUBLISHED
 
@@ -211,7 +212,7 @@ class FxRateFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.FxRate
 
-    rate_date = dt.date(2026, 11, 20)
+    rate_date = factory.LazyFunction(today)
     rate = Decimal("152.3400")
     source = "MUFG TTM"
 
@@ -244,4 +245,4 @@ class RecyclingDepositFactory(factory.django.DjangoModelFactory):
 
     vehicle_model = factory.SubFactory(VehicleModelFactory)
     amount_jpy = Decimal(15460)
-    effective_from = dt.date(2026, 1, 1)
+    effective_from = factory.LazyFunction(lambda: days_ago(365))

@@ -1,15 +1,16 @@
 """The demo catalog: complete, realistic, idempotent, and priced so every trim can be quoted."""
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from catalog import models as m
-from catalog.demo import seed_catalog
+from catalog.demo import fiscal_half_code, fiscal_half_start, seed_catalog
 from catalog.services.quote import quote_build
 from core.demo import DemoResult
+from tests.clock import today as clock_today
 
 pytestmark = pytest.mark.django_db
 
@@ -84,20 +85,57 @@ def test_recognition_statuses_cover_the_cases(seeded):
 
 
 def test_price_lists_one_current_and_one_ended(seeded):
-    today = timezone.localdate()
+    # Dated from the clock: last fiscal half-year's list has ended, this half-year's is open.
+    today = clock_today()
+    current = fiscal_half_start(today)
+    previous = fiscal_half_start(current - dt.timedelta(days=1))
     lists = {pl.code: pl for pl in m.PriceList.objects.all()}
 
-    assert all(pl.is_published for pl in lists.values())
-    assert lists["TOYOTA-2026H1"].effective_to == dt.date(2026, 10, 1) < today
-    assert lists["TOYOTA-2026H2"].effective_from <= today
-    assert lists["TOYOTA-2026H2"].effective_to is None
+    toyota_ended, toyota_open = f"TOYOTA-{fiscal_half_code(previous)}", f"TOYOTA-{fiscal_half_code(current)}"
+    assert sorted(lists) == sorted([toyota_ended, toyota_open, *[c for c in lists if c.startswith("HONDA-")]])
+    assert [pl.status for pl in lists.values()] == ["published"] * 3
+    ended, open_list = lists[toyota_ended], lists[toyota_open]
+    assert (ended.effective_from, ended.effective_to) == (previous, current)
+    assert (open_list.effective_from, open_list.effective_to) == (current, None)
+    assert current <= today < current + dt.timedelta(days=183)
+
+
+@pytest.mark.parametrize(
+    ("day", "start", "code"),
+    [
+        (dt.date(2026, 4, 1), dt.date(2026, 4, 1), "2026H1"),
+        (dt.date(2026, 9, 30), dt.date(2026, 4, 1), "2026H1"),
+        (dt.date(2026, 10, 1), dt.date(2026, 10, 1), "2026H2"),
+        (dt.date(2027, 3, 31), dt.date(2026, 10, 1), "2026H2"),
+        (dt.date(2027, 1, 15), dt.date(2026, 10, 1), "2026H2"),
+    ],
+)
+def test_fiscal_half_years_start_in_april_and_october(day, start, code):
+    assert fiscal_half_start(day) == start
+    assert fiscal_half_code(start) == code
+
+
+def test_a_rerun_in_a_later_half_year_ends_the_open_list_and_adds_the_new_one(seeded, clock):
+    before = set(m.PriceList.objects.values_list("code", flat=True))
+    clock.advance(days=190)
+
+    seed_catalog(DemoResult())
+
+    today = clock_today()
+    current = fiscal_half_start(today)
+    toyota = m.PriceList.objects.filter(maker__code="TOYOTA").order_by("effective_from")
+    assert set(m.PriceList.objects.values_list("code", flat=True)) >= before
+    assert toyota.last().code == f"TOYOTA-{fiscal_half_code(current)}"
+    assert list(toyota.filter(effective_to=None).values_list("code", flat=True)) == [toyota.last().code]
+    periods = list(toyota.values_list("effective_from", "effective_to"))
+    assert all(end == following for (_s, end), (following, _e) in itertools.pairwise(periods))
 
 
 def test_fx_rates_cover_the_last_60_days_between_150_and_156(seeded):
     rates = m.FxRate.objects.all()
 
     assert all(Decimal(150) <= rate.rate <= Decimal(156) for rate in rates)
-    assert min(r.rate_date for r in rates) >= timezone.localdate() - dt.timedelta(days=59)
+    assert min(r.rate_date for r in rates) >= clock_today() - dt.timedelta(days=59)
     assert rates.count() >= 40
 
 

@@ -1,24 +1,23 @@
 """API keys resolve to callers; bad, revoked, expired or orphaned keys resolve to nothing."""
 
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 
 from importorders.identity import principal_for_key
 from importorders.models import DealerAPIKey, PartnerAPIKey
+from importorders.services.dealers import DealerChanges, dealer_update
 from importorders.services.keys import api_key_revoke, dealer_key_issue, partner_key_issue
-from tests.factories import DealerFactory, PartnerFactory
+from tests.factories import TEST_ACTOR, DealerFactory, PartnerFactory
 from tests.queries import assert_query_count
 
 pytestmark = pytest.mark.django_db
 
 
 def test_keys_carry_their_kind_in_the_prefix():
-    dealer_key, raw_dealer = dealer_key_issue(dealer=DealerFactory(), name="dms")
-    partner_key, raw_partner = partner_key_issue(partner=PartnerFactory(), name="edi")
+    dealer_key, raw_dealer = dealer_key_issue(dealer=DealerFactory(), name="dms", actor=TEST_ACTOR)
+    partner_key, raw_partner = partner_key_issue(partner=PartnerFactory(), name="edi", actor=TEST_ACTOR)
 
     assert raw_dealer.startswith(dealer_key.prefix + ".")
     assert dealer_key.prefix[0] == "d"
@@ -28,7 +27,7 @@ def test_keys_carry_their_kind_in_the_prefix():
 
 
 def test_a_valid_key_resolves_with_one_query_and_records_its_use():
-    key, raw = dealer_key_issue(dealer=DealerFactory(), name="dms")
+    key, raw = dealer_key_issue(dealer=DealerFactory(), name="dms", actor=TEST_ACTOR)
 
     with assert_query_count(2):  # lookup, last-used update
         principal, resolved = principal_for_key(raw)
@@ -39,8 +38,8 @@ def test_a_valid_key_resolves_with_one_query_and_records_its_use():
     assert DealerAPIKey.objects.get(pk=key.pk).last_used_at is not None
 
 
-def test_a_cached_key_needs_no_query_and_last_use_is_written_at_most_every_five_minutes():
-    key, raw = dealer_key_issue(dealer=DealerFactory(), name="dms")
+def test_a_cached_key_needs_no_query_and_last_use_is_written_at_most_every_five_minutes(clock):
+    key, raw = dealer_key_issue(dealer=DealerFactory(), name="dms", actor=TEST_ACTOR)
     principal_for_key(raw)
 
     with assert_query_count(0):  # facts cached, use recorded a moment ago
@@ -50,44 +49,52 @@ def test_a_cached_key_needs_no_query_and_last_use_is_written_at_most_every_five_
     with assert_query_count(1):  # lookup; the recorded use is recent: no write
         principal_for_key(raw)
 
-    DealerAPIKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now() - timedelta(minutes=6))
+    clock.advance(minutes=4, seconds=59)
+    cache.delete(f"apikey:{key.prefix}")
+    with assert_query_count(1):  # lookup; used under five minutes ago: no write
+        principal_for_key(raw)
+
+    clock.advance(seconds=1)
     cache.delete(f"apikey:{key.prefix}")
     with assert_query_count(2):  # lookup, last-used update
         principal_for_key(raw)
+    assert DealerAPIKey.objects.get(pk=key.pk).last_used_at == clock.now()
 
 
 def test_revoking_a_cached_key_takes_effect_on_commit(django_capture_on_commit_callbacks):
-    key, raw = dealer_key_issue(dealer=DealerFactory(), name="dms")
+    key, raw = dealer_key_issue(dealer=DealerFactory(), name="dms", actor=TEST_ACTOR)
     assert principal_for_key(raw) is not None
 
     with django_capture_on_commit_callbacks(execute=True):
-        api_key_revoke(key=key)
+        api_key_revoke(key=key, actor=TEST_ACTOR)
 
     assert principal_for_key(raw) is None
 
 
 def test_deactivating_the_owner_of_a_cached_key_takes_effect_on_commit(django_capture_on_commit_callbacks):
     dealer = DealerFactory()
-    _, raw = dealer_key_issue(dealer=dealer, name="dms")
+    _, raw = dealer_key_issue(dealer=dealer, name="dms", actor=TEST_ACTOR)
     assert principal_for_key(raw) is not None
 
     with django_capture_on_commit_callbacks(execute=True):
-        dealer.active = False
-        dealer.save()
+        dealer_update(dealer=dealer, actor=TEST_ACTOR, changes=DealerChanges(active=False))
 
     assert principal_for_key(raw) is None
 
 
-def test_an_expiry_passing_while_cached_takes_effect_at_once():
-    key, raw = dealer_key_issue(
-        dealer=DealerFactory(), name="dms", expires_at=timezone.now() + timedelta(seconds=60)
+def test_an_expiry_passing_while_cached_takes_effect_at_once(clock):
+    _key, raw = dealer_key_issue(
+        dealer=DealerFactory(),
+        name="dms",
+        expires_at=clock.now() + timedelta(seconds=60),
+        actor=TEST_ACTOR,
     )
     assert principal_for_key(raw) is not None
 
-    cached = cache.get(f"apikey:{key.prefix}")
-    cache.set(f"apikey:{key.prefix}", replace(cached, expiry_date=timezone.now() - timedelta(seconds=1)))
-
-    assert principal_for_key(raw) is None
+    clock.advance(seconds=59)
+    assert principal_for_key(raw) is not None  # cached, still valid
+    clock.advance(seconds=2)
+    assert principal_for_key(raw) is None  # the same cached facts, now past their expiry
 
 
 @pytest.mark.parametrize(
@@ -99,21 +106,21 @@ def test_malformed_or_unknown_keys_resolve_to_nothing(raw):
 
 
 def test_a_right_prefix_with_a_wrong_secret_resolves_to_nothing():
-    key, _raw = partner_key_issue(partner=PartnerFactory(), name="edi")
+    key, _raw = partner_key_issue(partner=PartnerFactory(), name="edi", actor=TEST_ACTOR)
 
     assert principal_for_key(f"{key.prefix}.{'x' * 32}") is None
     assert PartnerAPIKey.objects.get(pk=key.pk).last_used_at is None
 
 
-def test_revoked_expired_and_inactive_owner_keys_resolve_to_nothing():
+def test_revoked_expired_and_inactive_owner_keys_resolve_to_nothing(clock):
     dealer = DealerFactory()
-    revoked, raw_revoked = dealer_key_issue(dealer=dealer, name="old")
-    api_key_revoke(key=revoked)
+    revoked, raw_revoked = dealer_key_issue(dealer=dealer, name="old", actor=TEST_ACTOR)
+    api_key_revoke(key=revoked, actor=TEST_ACTOR)
     _, raw_expired = dealer_key_issue(
-        dealer=dealer, name="exp", expires_at=timezone.now() - timedelta(seconds=1)
+        dealer=dealer, name="exp", expires_at=clock.now() - timedelta(seconds=1), actor=TEST_ACTOR
     )
     inactive = PartnerFactory(active=False)
-    _, raw_inactive = partner_key_issue(partner=inactive, name="edi")
+    _, raw_inactive = partner_key_issue(partner=inactive, name="edi", actor=TEST_ACTOR)
 
     assert principal_for_key(raw_revoked) is None
     assert principal_for_key(raw_expired) is None
@@ -121,7 +128,7 @@ def test_revoked_expired_and_inactive_owner_keys_resolve_to_nothing():
 
 
 def test_a_dealer_key_prefix_is_never_looked_up_among_partner_keys():
-    _key, raw = partner_key_issue(partner=PartnerFactory(), name="edi")
+    _key, raw = partner_key_issue(partner=PartnerFactory(), name="edi", actor=TEST_ACTOR)
 
     assert principal_for_key("d" + raw[1:]) is None
 
@@ -129,8 +136,8 @@ def test_a_dealer_key_prefix_is_never_looked_up_among_partner_keys():
 def test_revoking_cannot_be_undone():
     from django.core.exceptions import ValidationError
 
-    key, _ = dealer_key_issue(dealer=DealerFactory(), name="dms")
-    api_key_revoke(key=key, reason="leaked")
+    key, _ = dealer_key_issue(dealer=DealerFactory(), name="dms", actor=TEST_ACTOR)
+    api_key_revoke(key=key, reason="leaked", actor=TEST_ACTOR)
     key = DealerAPIKey.objects.get(pk=key.pk)
     key.revoked = False
 

@@ -7,7 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
 
+from core.actors import Actor
 from core.demo import DemoResult, seeders
+from core.history import history_actor_default
 
 
 class Command(BaseCommand):
@@ -26,7 +28,7 @@ class Command(BaseCommand):
             raise CommandError("seed_demo refuses to run with DEBUG off; pass --force if you really mean it.")
         autodiscover_modules("demo")
         result = DemoResult()
-        with transaction.atomic():
+        with transaction.atomic(), history_actor_default(Actor.system("seed_demo")):
             for seeder in seeders():
                 seeder(result)
         if options["json"]:

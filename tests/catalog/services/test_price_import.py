@@ -10,6 +10,7 @@ from catalog.errors import PriceImportInvalid, PriceListPublishedImmutable
 from catalog.services.price_import import MAX_FILE_BYTES, price_list_export, price_list_import
 from core.errors import Unprocessable
 from tests.catalog import factories as f
+from tests.factories import TEST_ACTOR
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def snapshot(price_list):
 
 def run(price_list, text, *, dry_run=False):
     data = text if isinstance(text, bytes) else text.encode()
-    return price_list_import(price_list=price_list, csv_file=data, dry_run=dry_run)
+    return price_list_import(price_list=price_list, csv_file=data, dry_run=dry_run, actor=TEST_ACTOR)
 
 
 def test_export_writes_the_import_format(camry):

@@ -13,6 +13,7 @@ from catalog.services import price_lists
 from catalog.services.price_lists import price_list_period_set, price_list_publish
 from core.errors import ApplicationError, ValidationFailed
 from tests.catalog import factories as f
+from tests.factories import TEST_ACTOR
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def test_publish_a_draft():
     maker = f.MakerFactory()
     price_list = draft(maker, "A", JAN, APR)
 
-    published = price_list_publish(price_list=price_list)
+    published = price_list_publish(price_list=price_list, actor=TEST_ACTOR)
 
     assert published.status == m.PriceListStatus.PUBLISHED
     assert published.published_at is not None
@@ -49,9 +50,9 @@ def test_publish_a_draft():
 
 def test_adjacent_periods_do_not_overlap():
     maker = f.MakerFactory()
-    price_list_publish(price_list=draft(maker, "A", JAN, APR))
+    price_list_publish(price_list=draft(maker, "A", JAN, APR), actor=TEST_ACTOR)
 
-    price_list_publish(price_list=draft(maker, "B", APR))
+    price_list_publish(price_list=draft(maker, "B", APR), actor=TEST_ACTOR)
 
     assert statuses(maker) == {"A": "published", "B": "published"}
 
@@ -62,11 +63,11 @@ def test_adjacent_periods_do_not_overlap():
 )
 def test_an_overlapping_list_is_refused_and_stays_a_draft(start, end):
     maker = f.MakerFactory()
-    price_list_publish(price_list=draft(maker, "A", JAN, APR))
+    price_list_publish(price_list=draft(maker, "A", JAN, APR), actor=TEST_ACTOR)
     second = draft(maker, "B", start, end)
 
     with pytest.raises(PriceListOverlap) as refused:
-        price_list_publish(price_list=second)
+        price_list_publish(price_list=second, actor=TEST_ACTOR)
 
     assert refused.value.code == "price_list_overlap"
     assert refused.value.status_code == 409
@@ -75,19 +76,19 @@ def test_an_overlapping_list_is_refused_and_stays_a_draft(start, end):
 
 def test_an_open_ended_list_overlaps_everything_after_it():
     maker = f.MakerFactory()
-    price_list_publish(price_list=draft(maker, "A", JAN))
+    price_list_publish(price_list=draft(maker, "A", JAN), actor=TEST_ACTOR)
 
     with pytest.raises(PriceListOverlap):
-        price_list_publish(price_list=draft(maker, "B", dt.date(2030, 1, 1)))
+        price_list_publish(price_list=draft(maker, "B", dt.date(2030, 1, 1)), actor=TEST_ACTOR)
 
 
 def test_other_scopes_may_overlap():
     maker = f.MakerFactory()
     model = f.VehicleModelFactory(maker=maker)
-    price_list_publish(price_list=draft(maker, "A", JAN))
+    price_list_publish(price_list=draft(maker, "A", JAN), actor=TEST_ACTOR)
 
-    price_list_publish(price_list=draft(maker, "MODEL", JAN, vehicle_model=model))
-    price_list_publish(price_list=draft(f.MakerFactory(), "OTHER", JAN))
+    price_list_publish(price_list=draft(maker, "MODEL", JAN, vehicle_model=model), actor=TEST_ACTOR)
+    price_list_publish(price_list=draft(f.MakerFactory(), "OTHER", JAN), actor=TEST_ACTOR)
 
     assert statuses(maker) == {"A": "published", "MODEL": "published"}
 
@@ -96,7 +97,7 @@ def test_an_empty_list_cannot_be_published():
     price_list = f.PriceListFactory(status=m.PriceListStatus.DRAFT)
 
     with pytest.raises(ValidationFailed) as refused:
-        price_list_publish(price_list=price_list)
+        price_list_publish(price_list=price_list, actor=TEST_ACTOR)
 
     assert refused.value.code == "price_list_empty"
     price_list.refresh_from_db()
@@ -106,13 +107,13 @@ def test_an_empty_list_cannot_be_published():
 def test_ending_a_published_list_makes_room_for_its_successor():
     maker = f.MakerFactory()
     first = draft(maker, "A", JAN)
-    price_list_publish(price_list=first)
+    price_list_publish(price_list=first, actor=TEST_ACTOR)
     successor = draft(maker, "B", OCT)
     with pytest.raises(PriceListOverlap):
-        price_list_publish(price_list=successor)
+        price_list_publish(price_list=successor, actor=TEST_ACTOR)
 
-    price_list_period_set(price_list=first, effective_from=JAN, effective_to=OCT)
-    price_list_publish(price_list=successor)
+    price_list_period_set(price_list=first, effective_from=JAN, effective_to=OCT, actor=TEST_ACTOR)
+    price_list_publish(price_list=successor, actor=TEST_ACTOR)
 
     assert statuses(maker) == {"A": "published", "B": "published"}
 
@@ -120,11 +121,11 @@ def test_ending_a_published_list_makes_room_for_its_successor():
 def test_extending_a_published_list_over_another_is_refused():
     maker = f.MakerFactory()
     first = draft(maker, "A", JAN, APR)
-    price_list_publish(price_list=first)
-    price_list_publish(price_list=draft(maker, "B", APR))
+    price_list_publish(price_list=first, actor=TEST_ACTOR)
+    price_list_publish(price_list=draft(maker, "B", APR), actor=TEST_ACTOR)
 
     with pytest.raises(PriceListOverlap):
-        price_list_period_set(price_list=first, effective_from=JAN, effective_to=OCT)
+        price_list_period_set(price_list=first, effective_from=JAN, effective_to=OCT, actor=TEST_ACTOR)
 
     first.refresh_from_db()
     assert first.effective_to == APR
@@ -149,7 +150,7 @@ def test_two_overlapping_lists_published_at_once_leave_exactly_one_published(mon
     def publish(price_list):
         try:
             barrier.wait(timeout=10)
-            price_list_publish(price_list=price_list)
+            price_list_publish(price_list=price_list, actor=TEST_ACTOR)
             outcomes.append("published")
         except ApplicationError as error:
             outcomes.append(error.code)

@@ -166,12 +166,13 @@ def test_fx_uses_the_latest_rate_within_seven_days_else_refuses(camry):
     f.FxRateFactory(rate_date=dt.date(2026, 11, 23), rate=Decimal("155.0000"))
     assert quote(camry).fx_rate.rate_date == dt.date(2026, 11, 23)
 
+    assert quote(camry, on_date=dt.date(2026, 4, 6)).fx_rate.rate_date == dt.date(2026, 3, 30)  # 7 days
     with pytest.raises(FxRateMissing) as refused:
-        quote(camry, on_date=dt.date(2026, 12, 1))  # newest is 2026-11-23: eight days old
+        quote(camry, on_date=dt.date(2026, 4, 7))  # the newest before it, 2026-03-30, is eight days old
 
     assert refused.value.code == "fx_rate_missing"
     assert refused.value.status_code == 422
-    assert refused.value.fields == {"on_date": ["No USD/JPY rate between 2026-11-24 and 2026-12-01."]}
+    assert refused.value.fields == {"on_date": ["No USD/JPY rate between 2026-03-31 and 2026-04-07."]}
 
 
 def test_no_published_price_list_on_the_date(camry):

@@ -1,0 +1,25 @@
+"""Row locks for importorders, in the one order every service takes them.
+
+Lock order: owner (Dealer, LogisticsPartner) → DealerMembership → API keys. A service that needs
+two of these takes them in this order; a service that needs one takes just that one.
+"""
+
+from __future__ import annotations
+
+from core.locks import lock_one
+from importorders.models import Dealer, DealerAPIKey, LogisticsPartner, PartnerAPIKey
+
+
+def dealer_lock(pk: int) -> Dealer:
+    """The dealer's row, locked for this transaction."""
+    return lock_one(Dealer.objects.all(), pk)
+
+
+def partner_lock(pk: int) -> LogisticsPartner:
+    """The partner's row, locked for this transaction."""
+    return lock_one(LogisticsPartner.objects.all(), pk)
+
+
+def api_key_lock(key: DealerAPIKey | PartnerAPIKey) -> DealerAPIKey | PartnerAPIKey:
+    """An API key's row (either kind), locked for this transaction."""
+    return lock_one(type(key).objects.all(), key.pk)
