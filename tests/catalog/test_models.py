@@ -135,7 +135,7 @@ def test_every_change_to_reference_data_is_kept_in_history():
     model.recognised_on = dt.date(2026, 9, 1)
     model.save()
 
-    assert [h.recognition_status for h in model.history.order_by("history_date")] == [
+    assert [h.recognition_status for h in model.history.order_by("history_date", "history_id")] == [
         "under_review",
         "recognised",
     ]

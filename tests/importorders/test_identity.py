@@ -8,7 +8,7 @@ from django.core.cache import cache
 from importorders.identity import principal_for_key
 from importorders.models import DealerAPIKey, PartnerAPIKey
 from importorders.services.dealers import DealerChanges, dealer_update
-from importorders.services.keys import api_key_revoke, dealer_key_issue, partner_key_issue
+from importorders.services.keys import api_key_revoke, api_keys_delete, dealer_key_issue, partner_key_issue
 from tests.factories import TEST_ACTOR, DealerFactory, PartnerFactory
 from tests.queries import assert_query_count
 
@@ -145,3 +145,24 @@ def test_revoking_cannot_be_undone():
         key.save()
     assert DealerAPIKey.objects.get(pk=key.pk).revoked is True
     assert key.history.first().history_change_reason == "leaked"
+
+
+def test_a_deleted_key_fails_on_the_very_next_request(world, django_capture_on_commit_callbacks):
+    client = world.client("dealer_key")
+    assert client.get("/api/v1/me/").status_code == 200  # its facts are now cached
+
+    with django_capture_on_commit_callbacks(execute=True):
+        api_keys_delete(keys=DealerAPIKey.objects.filter(dealer=world.dealer, name="dms"), actor=TEST_ACTOR)
+
+    assert client.get("/api/v1/me/").status_code == 401
+
+
+def test_a_revoked_key_fails_on_the_very_next_request(world, django_capture_on_commit_callbacks):
+    client = world.client("dealer_key")
+    assert client.get("/api/v1/me/").status_code == 200
+    key = DealerAPIKey.objects.get(prefix=world.keys["dealer_key"].split(".")[0])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        api_key_revoke(key=key, actor=TEST_ACTOR, reason="leaked")
+
+    assert client.get("/api/v1/me/").status_code == 401

@@ -102,7 +102,7 @@ def test_applying_makes_the_list_equal_the_file_and_keeps_history(draft):
     assert report.applied is True
     assert snapshot(draft) == text
     trim_price = m.TrimPrice.objects.get(price_list=draft)
-    assert [h.fob_usd for h in trim_price.history.order_by("history_date")] == [
+    assert [h.fob_usd for h in trim_price.history.order_by("history_date", "history_id")] == [
         Decimal("28400.00"),
         Decimal("28900.00"),
     ]

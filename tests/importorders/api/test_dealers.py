@@ -1,11 +1,12 @@
 """GET dealers/, GET|PATCH dealers/{code}/: scoping, roles, leaks and query counts."""
 
 import pytest
+from django.db import connection
 
 from importorders.models import Dealer
 from tests.factories import DealerFactory, dealer_user
 from tests.permissions import EVERYONE_SIGNED_IN, UNAUTHENTICATED, PermissionSuite
-from tests.queries import assert_constant_queries
+from tests.queries import assert_constant_queries, assert_query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -190,3 +191,60 @@ def test_key_list_runs_a_constant_number_of_queries(world):
         lambda n: DealerFactory.create_batch(n),
         expected=1,
     )
+
+
+def test_a_role_that_may_not_write_gets_403_even_for_bad_input(world):
+    # The write order: 404 (visibility), then 403 (role), then 400 (input).
+    before = list(Dealer.objects.order_by("pk").values())
+
+    response = world.client("dealer_sales").patch(
+        "/api/v1/dealers/TKY001/", {"prefecture": "99"}, format="json"
+    )
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "permission_denied"
+    assert list(Dealer.objects.order_by("pk").values()) == before
+
+
+def test_another_dealers_object_is_404_before_any_role_or_input_check(world):
+    response = world.client("other_dealer").patch(
+        "/api/v1/dealers/TKY001/", {"prefecture": "99"}, format="json"
+    )
+
+    assert response.status_code == 404
+
+
+def test_an_update_reads_once_locks_once_and_writes_once(world):
+    client = world.client("operations")
+    client.get("/api/v1/me/")
+
+    # session, user, membership, groups; dealer, people, keys (the one read); savepoint (scope
+    # check's block), savepoint (service's block), lock, unique check of full_clean, update,
+    # history row, key prefixes for the cache, release; scope check after the write, release
+    with assert_query_count(17) as captured:
+        response = client.patch("/api/v1/dealers/TKY001/", {"phone": "03-9999-0000"}, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["phone"] == "03-9999-0000"
+    assert response.json()["people"] == [
+        {"username": u.username, "display_name": u.get_full_name(), "role": r, "active": True}
+        for u, r in sorted(
+            [(world.users["dealer_manager"], "manager"), (world.users["dealer_sales"], "sales")],
+            key=lambda pair: pair[0].username,
+        )
+    ]
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert sum("FOR NO KEY UPDATE" in q for q in sql) == (1 if "postgresql" in connection.vendor else 0)
+    assert sum(q.startswith("UPDATE") for q in sql) == 1
+
+
+def test_an_unchanged_update_writes_nothing(world):
+    dealer = Dealer.objects.get(code="TKY001")
+    history = dealer.history.count()
+
+    response = world.client("operations").patch(
+        "/api/v1/dealers/TKY001/", {"phone": dealer.phone}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert dealer.history.count() == history
