@@ -55,3 +55,12 @@ def test_celery_is_configured_for_production_on_purpose():
     assert conf.broker_transport_options == {"visibility_timeout": 3600}
     assert conf.result_backend_transport_options == {"visibility_timeout": 3600}
     assert conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
+
+
+def test_the_only_periodic_task_is_the_worker_heartbeat():
+    """docs/operations.md and the settings describe exactly this schedule: update them together."""
+    from config.celery_app import app
+
+    assert app.conf.beat_schedule == {
+        "worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": 60.0},
+    }
