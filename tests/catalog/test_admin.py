@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -15,7 +15,7 @@ from catalog.services.price_import import price_list_export
 from core.demo import DemoResult
 from tests.catalog import factories as f
 from tests.factories import UserFactory
-from tests.queries import count_queries
+from tests.queries import assert_query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -86,20 +86,48 @@ def _more(model):
     }[model]
 
 
+# Each changelist's exact query count, the same with 1 row and with 6: session, user, the
+# paginator's count, the unfiltered count, the rows (5), plus the caller's membership and groups
+# where the admin scopes its rows (2), one query per related list filter's choices and the
+# date-hierarchy and distinct-value filters' queries.
+CHANGELIST_QUERIES = {
+    m.AutomobileTaxBracket: 5,
+    m.CertificationRoute: 5,
+    m.Color: 6,
+    m.FeeType: 5,
+    m.FxRate: 10,
+    m.Maker: 7,
+    m.ModelYear: 8,
+    m.Option: 7,
+    m.OptionRule: 7,
+    m.Plant: 7,
+    m.PriceList: 9,
+    m.RecyclingDeposit: 6,
+    m.TaxRule: 6,
+    m.Trim: 8,
+    m.VehicleModel: 9,
+}
+
+
+def test_every_changelist_states_its_query_count():
+    assert set(CHANGELIST_QUERIES) == set(CATALOG_ADMINS)
+
+
 @pytest.mark.parametrize("model", CATALOG_ADMINS, ids=lambda model: model.__name__)
 def test_changelist_queries_do_not_grow_with_rows(superuser_client, model):
     add = _more(model)
     add()
     page = url(model, "changelist")
     assert superuser_client.get(page).status_code == 200  # warm the session and content types
+    assert model.objects.count() == 1
 
-    few = count_queries(lambda: superuser_client.get(page))
+    with assert_query_count(CHANGELIST_QUERIES[model]):
+        superuser_client.get(page)
     for _ in range(5):
         add()
-    many = count_queries(lambda: superuser_client.get(page))
-
-    assert model.objects.count() >= 6
-    assert many == few
+    assert model.objects.count() == 6
+    with assert_query_count(CHANGELIST_QUERIES[model]):
+        superuser_client.get(page)
 
 
 @pytest.fixture
@@ -165,6 +193,8 @@ def test_a_published_list_can_be_previewed_but_not_applied(superuser_client, cam
     preview = superuser_client.post(page, {"file": SimpleUploadedFile("p.csv", changed.encode())})
     refused = superuser_client.post(page, {"confirm": "1", "content": changed})
 
+    assert preview.status_code == 200
+    assert preview.context["report"].counts == {"changed": 1, "unchanged": 14}
     assert 'name="confirm"' not in preview.content.decode()
     assert refused.status_code == 200
     assert refused.context["error"].code == "price_list_published"
@@ -184,12 +214,19 @@ def test_publish_action_refuses_an_overlap(superuser_client, camry):
         url(m.PriceList, "changelist"),
         {"action": "publish_selected", "_selected_action": [overlapping.pk]},
         follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
     )
 
     assert response.status_code == 200
     overlapping.refresh_from_db()
     assert overlapping.status == m.PriceListStatus.DRAFT
-    assert any("TOYOTA-OVERLAP" in str(message) for message in response.context["messages"])
+    assert [(message.level, str(message)) for message in response.context["messages"]] == [
+        (
+            messages.ERROR,
+            "TOYOTA-OVERLAP: Another published price list of the same scope covers some of these dates. "
+            "Overlaps the published price list(s) TOYOTA-2026.",
+        )
+    ]
 
 
 def test_staff_without_permission_cannot_import_or_export(client, camry):
@@ -206,6 +243,7 @@ def test_the_import_page_speaks_japanese_by_default(superuser_client, draft):
         url(m.PriceList, "import", draft.pk), {"file": SimpleUploadedFile("prices.csv", bad.encode())}
     )
 
+    assert response.status_code == 200
     assert "17行目: グレード NOPE はありません。" in response.content.decode()
 
 
@@ -251,4 +289,9 @@ def test_a_published_list_cannot_be_stretched_over_another(superuser_client, cam
     assert "Overlaps the published price list(s) TOYOTA-LATER." in response.content.decode()
     camry.price_list.refresh_from_db()
     assert camry.price_list.effective_to == dt.date(2026, 6, 1)
-    assert later.status == m.PriceListStatus.PUBLISHED
+    later.refresh_from_db()
+    assert (later.status, later.effective_from, later.effective_to) == (
+        m.PriceListStatus.PUBLISHED,
+        dt.date(2026, 6, 1),
+        None,
+    )

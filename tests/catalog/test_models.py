@@ -14,6 +14,11 @@ from tests.catalog import factories as f
 
 pytestmark = pytest.mark.django_db
 
+# SQLite names the constraint of a failed CHECK, but a failed UNIQUE by its columns (table.column);
+# PostgreSQL names the constraint in both cases. These patterns match either.
+UNIQUE_OPTION_RULE = "catalog_optionrule"
+ONE_INSURANCE = "catalog_modellogistics_one_insurance_not_negative"
+
 
 @pytest.mark.parametrize(
     ("year", "code"),
@@ -49,11 +54,19 @@ def test_a_recognised_model_needs_its_number_and_date():
     with pytest.raises(ValidationError) as refused:
         model.full_clean()
 
-    assert set(refused.value.message_dict) == {"recognition_number", "recognised_on"}
+    with translation.override("en"):
+        messages = refused.value.message_dict
+    assert messages == {
+        "recognition_number": ["A recognised model needs its recognition number."],
+        "recognised_on": ["A recognised model needs the date of its recognition."],
+    }
 
 
 def test_the_database_refuses_a_recognised_model_without_number():
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="catalog_vehiclemodel_recognised_has_number_and_date"),
+        transaction.atomic(),
+    ):
         f.VehicleModelFactory(recognition_status=m.RecognitionStatus.RECOGNISED, recognition_number="")
 
 
@@ -66,14 +79,17 @@ def test_a_model_under_review_needs_neither():
 def test_only_an_electric_trim_may_have_no_displacement():
     f.TrimFactory(powertrain=m.Powertrain.ELECTRIC, displacement_cc=None)
 
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="catalog_trim_displacement_unless_electric"),
+        transaction.atomic(),
+    ):
         f.TrimFactory(powertrain=m.Powertrain.GASOLINE, displacement_cc=None)
 
 
 def test_an_option_cannot_rule_on_itself():
     option = f.OptionFactory()
 
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="catalog_optionrule_not_self"), transaction.atomic():
         m.OptionRule.objects.create(option=option, kind=m.RuleKind.EXCLUDES, target=option)
 
 
@@ -82,37 +98,42 @@ def test_a_rule_is_unique_per_scope():
     model = f.VehicleModelFactory(maker=rule.option.maker)
     m.OptionRule.objects.create(option=rule.option, kind=rule.kind, target=rule.target, vehicle_model=model)
 
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match=UNIQUE_OPTION_RULE), transaction.atomic():
         m.OptionRule.objects.create(option=rule.option, kind=rule.kind, target=rule.target)
+    assert m.OptionRule.objects.filter(option=rule.option).count() == 2
 
 
 def test_a_period_must_end_after_it_starts():
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="catalog_pricelist_effective_to_after_from"),
+        transaction.atomic(),
+    ):
         f.PriceListFactory(effective_from=dt.date(2026, 4, 1), effective_to=dt.date(2026, 4, 1))
 
 
 def test_prices_cannot_be_negative():
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="catalog_trimprice_not_negative"), transaction.atomic():
         f.TrimPriceFactory(fob_usd=Decimal("-1.00"))
 
 
 def test_logistics_carry_exactly_one_kind_of_insurance():
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match=ONE_INSURANCE), transaction.atomic():
         f.ModelLogisticsFactory(insurance_rate=Decimal("0.005"), insurance_usd=Decimal("100.00"))
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match=ONE_INSURANCE), transaction.atomic():
         f.ModelLogisticsFactory(insurance_rate=None, insurance_usd=None)
 
 
 def test_a_tax_rule_has_a_rate_or_an_amount():
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="catalog_taxrule_rate_or_amount"), transaction.atomic():
         f.TaxRuleFactory(rate=None, amount_jpy=None)
 
 
 def test_one_fx_rate_per_day_and_pair():
     f.FxRateFactory(rate_date=dt.date(2026, 11, 20))
 
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="catalog_fxrate"), transaction.atomic():
         f.FxRateFactory(rate_date=dt.date(2026, 11, 20))
+    assert m.FxRate.objects.count() == 1
 
 
 @pytest.mark.parametrize(("wmi", "valid"), [("4T1", True), ("5FN", True), ("4TI", False), ("4T", False)])
@@ -122,8 +143,9 @@ def test_wmi_is_three_vin_characters(wmi, valid):
     if valid:
         plant_wmi.full_clean()
     else:
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as refused:
             plant_wmi.full_clean()
+        assert set(refused.value.message_dict) == {"wmi"}
 
 
 def test_every_change_to_reference_data_is_kept_in_history():

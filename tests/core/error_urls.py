@@ -1,14 +1,20 @@
-"""A URLconf of views that raise each kind of error, for the exception handler's tests."""
+"""A URLconf of views that raise each kind of error, for the exception handler's tests.
+
+Paths under api/ and portal/ exercise the project's fallbacks (handler404, handler500 and
+CSRF_FAILURE_VIEW decide between the envelope and a page by the /api/ prefix); this module uses the
+project's own handlers, imported from config.urls.
+"""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.urls import path
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.urls import handler404, handler500  # noqa: F401  (the project's, used by Django)
 from core import errors
 
 
@@ -31,7 +37,17 @@ def raising(exc_factory):
     return View.as_view()
 
 
+def crashing_page(request):
+    """A plain Django view (no DRF) that fails; CSRF is enforced on it, as on any portal page."""
+    if request.method == "POST":
+        return HttpResponse("posted")
+    raise RuntimeError("bug in a page")
+
+
 urlpatterns = [
+    path("api/boom/", raising(lambda: RuntimeError("bug"))),
+    path("api/plain/", crashing_page),
+    path("portal/boom/", crashing_page),
     path("conflict/", raising(lambda: errors.Conflict("Order is already confirmed."))),
     path("not-found/", raising(lambda: errors.NotFound())),
     path(

@@ -39,25 +39,38 @@ def test_serializer_errors_name_each_field_with_nested_paths(api_client):
     )
 
     assert response.status_code == 400
-    body = response.json()["error"]
-    assert body["code"] == "invalid"
-    assert body["fields"] == {
-        "vin": ["Ensure this field has no more than 17 characters."],
-        "options.1": ["Ensure this field has no more than 3 characters."],
+    assert response.json() == {
+        "error": {
+            "code": "invalid",
+            "message": "The request is not valid.",
+            "fields": {
+                "vin": ["Ensure this field has no more than 17 characters."],
+                "options.1": ["Ensure this field has no more than 3 characters."],
+            },
+        }
     }
 
 
 def test_malformed_json_is_a_400_in_the_envelope(api_client):
-    response = api_client.post("/serializer/", data="{not json", content_type="application/json")
+    response = api_client.post(
+        "/serializer/", data="{not json", content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
 
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "invalid"
+    assert response.json() == {
+        "error": {
+            "code": "invalid",
+            "message": "JSON parse error - "
+            "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)",
+            "fields": {},
+        }
+    }
 
 
 def test_messages_follow_the_callers_language(api_client):
     response = api_client.get("/not-found/", HTTP_ACCEPT_LANGUAGE="ja")
 
-    assert response.json()["error"]["message"] == "見つかりません。"
+    assert response.json() == {"error": {"code": "not_found", "message": "見つかりません。", "fields": {}}}
 
 
 def test_an_unexpected_exception_is_not_swallowed(api_client):

@@ -74,9 +74,8 @@ def test_dealer_users_belong_to_their_dealer_with_their_role():
 
 def test_every_printed_password_logs_in():
     for user in _seed_json()["users"]:
-        assert authenticate(username=user["username"], password=user["password"]) is not None, user[
-            "username"
-        ]
+        signed_in = authenticate(username=user["username"], password=user["password"])
+        assert getattr(signed_in, "username", None) == user["username"]
 
 
 def test_a_second_run_creates_no_duplicates_and_issues_fresh_passwords():

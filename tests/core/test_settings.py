@@ -34,8 +34,10 @@ def test_production_settings_pass_check_deploy_with_no_warning():
 def test_production_settings_refuse_to_start_without_a_secret_key():
     result = _run_manage("check", DJANGO_ALLOWED_HOSTS="orders.importer.example.jp")
 
-    assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY" in result.stderr
+    assert result.returncode == 1
+    assert "django.core.exceptions.ImproperlyConfigured: Set the DJANGO_SECRET_KEY environment variable" in (
+        result.stderr
+    )
 
 
 def test_celery_is_configured_for_production_on_purpose():
@@ -48,7 +50,17 @@ def test_celery_is_configured_for_production_on_purpose():
     assert conf.task_acks_late is True
     assert conf.task_reject_on_worker_lost is True
     assert conf.worker_prefetch_multiplier == 1
-    assert conf.task_soft_time_limit < conf.task_time_limit
-    visibility = conf.broker_transport_options["visibility_timeout"]
-    assert visibility > conf.task_time_limit
+    assert (conf.task_soft_time_limit, conf.task_time_limit) == (240, 300)
+    # Longer than any countdown we schedule (30 minutes at most) plus the hard time limit.
+    assert conf.broker_transport_options == {"visibility_timeout": 3600}
+    assert conf.result_backend_transport_options == {"visibility_timeout": 3600}
     assert conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
+
+
+def test_the_only_periodic_task_is_the_worker_heartbeat():
+    """docs/operations.md and the settings describe exactly this schedule: update them together."""
+    from config.celery_app import app
+
+    assert app.conf.beat_schedule == {
+        "worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": 60.0},
+    }

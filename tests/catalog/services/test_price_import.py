@@ -99,7 +99,8 @@ def test_applying_makes_the_list_equal_the_file_and_keeps_history(draft):
 
     report = run(draft, text)
 
-    assert report.applied is True
+    assert (report.dry_run, report.applied) == (False, True)
+    assert report.counts == {"unchanged": 13, "changed": 1, "removed": 1}
     assert snapshot(draft) == text
     trim_price = m.TrimPrice.objects.get(price_list=draft)
     assert [h.fob_usd for h in trim_price.history.order_by("history_date", "history_id")] == [

@@ -43,9 +43,25 @@ def test_publish_a_draft():
 
     published = price_list_publish(price_list=price_list, actor=TEST_ACTOR)
 
-    assert published.status == m.PriceListStatus.PUBLISHED
-    assert published.published_at is not None
-    assert published.history.count() == 2
+    stored = m.PriceList.objects.get(pk=price_list.pk)
+    assert (stored.status, stored.published_at) == (m.PriceListStatus.PUBLISHED, published.published_at)
+    assert list(stored.history.values_list("status", flat=True)) == ["published", "draft"]
+
+
+def test_publishing_again_changes_nothing():
+    maker = f.MakerFactory()
+    published = price_list_publish(price_list=draft(maker, "A", JAN, APR), actor=TEST_ACTOR)
+
+    again = price_list_publish(price_list=published, actor=TEST_ACTOR)
+
+    assert (again.pk, again.published_at) == (published.pk, published.published_at)
+    assert m.PriceList.objects.get(pk=published.pk).history.count() == 2
+
+
+def test_publishing_is_dated_by_the_one_clock(clock):
+    published = price_list_publish(price_list=draft(f.MakerFactory(), "A", JAN, APR), actor=TEST_ACTOR)
+
+    assert m.PriceList.objects.get(pk=published.pk).published_at == clock.now()
 
 
 def test_adjacent_periods_do_not_overlap():
@@ -81,6 +97,8 @@ def test_an_open_ended_list_overlaps_everything_after_it():
     with pytest.raises(PriceListOverlap):
         price_list_publish(price_list=draft(maker, "B", dt.date(2030, 1, 1)), actor=TEST_ACTOR)
 
+    assert statuses(maker) == {"A": "published", "B": "draft"}
+
 
 def test_other_scopes_may_overlap():
     maker = f.MakerFactory()
@@ -88,9 +106,11 @@ def test_other_scopes_may_overlap():
     price_list_publish(price_list=draft(maker, "A", JAN), actor=TEST_ACTOR)
 
     price_list_publish(price_list=draft(maker, "MODEL", JAN, vehicle_model=model), actor=TEST_ACTOR)
-    price_list_publish(price_list=draft(f.MakerFactory(), "OTHER", JAN), actor=TEST_ACTOR)
+    other_maker = f.MakerFactory()
+    price_list_publish(price_list=draft(other_maker, "OTHER", JAN), actor=TEST_ACTOR)
 
     assert statuses(maker) == {"A": "published", "MODEL": "published"}
+    assert statuses(other_maker) == {"OTHER": "published"}
 
 
 def test_an_empty_list_cannot_be_published():
@@ -111,11 +131,14 @@ def test_ending_a_published_list_makes_room_for_its_successor():
     successor = draft(maker, "B", OCT)
     with pytest.raises(PriceListOverlap):
         price_list_publish(price_list=successor, actor=TEST_ACTOR)
+    assert statuses(maker) == {"A": "published", "B": "draft"}
 
     price_list_period_set(price_list=first, effective_from=JAN, effective_to=OCT, actor=TEST_ACTOR)
     price_list_publish(price_list=successor, actor=TEST_ACTOR)
 
     assert statuses(maker) == {"A": "published", "B": "published"}
+    first.refresh_from_db()
+    assert (first.effective_from, first.effective_to) == (JAN, OCT)
 
 
 def test_extending_a_published_list_over_another_is_refused():
