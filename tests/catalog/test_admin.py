@@ -88,22 +88,22 @@ def _more(model):
 
 # Each changelist's exact query count, the same with 1 row and with 6: session, user, the
 # paginator's count, the unfiltered count, the rows (5), plus the caller's membership and groups
-# where the admin scopes its rows (2), one query per related list filter's choices and the
-# date-hierarchy and distinct-value filters' queries.
+# (2: every catalog admin scopes its rows through restrict(caller)), one query per related list
+# filter's choices and the date-hierarchy and distinct-value filters' queries.
 CHANGELIST_QUERIES = {
-    m.AutomobileTaxBracket: 5,
-    m.CertificationRoute: 5,
-    m.Color: 6,
-    m.FeeType: 5,
-    m.FxRate: 10,
+    m.AutomobileTaxBracket: 7,
+    m.CertificationRoute: 7,
+    m.Color: 8,
+    m.FeeType: 7,
+    m.FxRate: 12,
     m.Maker: 7,
-    m.ModelYear: 8,
-    m.Option: 7,
-    m.OptionRule: 7,
-    m.Plant: 7,
-    m.PriceList: 9,
-    m.RecyclingDeposit: 6,
-    m.TaxRule: 6,
+    m.ModelYear: 10,
+    m.Option: 9,
+    m.OptionRule: 9,
+    m.Plant: 9,
+    m.PriceList: 11,
+    m.RecyclingDeposit: 8,
+    m.TaxRule: 8,
     m.Trim: 8,
     m.VehicleModel: 9,
 }

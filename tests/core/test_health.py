@@ -47,11 +47,6 @@ def test_readyz_is_unavailable_when_redis_is_configured_but_down(client, setting
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="core/health.py ages the heartbeat with timezone.now(), not core.clock: "
-    "remove this mark when the probe reads the one clock",
-)
 def test_readyz_shows_the_latest_worker_heartbeat_as_fresh_up_to_five_minutes(client, clock):
     clock.set(PROBE_AT)
     WorkerHeartbeat.objects.create(

@@ -19,11 +19,6 @@ def test_each_beat_counts_on_one_row_per_host():
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core/services.py dates the beat with timezone.now(), not core.clock: "
-    "remove this mark when it reads the one clock",
-)
 def test_a_beat_is_dated_by_the_one_clock(clock):
     first_at = clock.now()
     worker_heartbeat.apply(kwargs={"hostname": "worker-1"}).get()

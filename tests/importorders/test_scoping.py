@@ -14,7 +14,7 @@ from core.scoping import scoped
 from importorders.identity import caller_for_request, caller_for_user, principal_for_key
 from importorders.models import Dealer, DealerAPIKey, DealerMembership, LogisticsPartner, PartnerAPIKey
 from importorders.services.keys import partner_key_issue
-from tests.factories import PartnerFactory
+from tests.factories import TEST_ACTOR, PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ EVERY_CALLER = (*BACK_OFFICE, *DEALER_SIDE, "partner", "anonymous")
 def scene(world):
     """The shared world plus a closed partner and a key for the second partner."""
     PartnerFactory(code="OLDCARRIER", name_en="Old Carrier", active=False)
-    partner_key_issue(partner=world.other_partner, name="edi-mikawa")
+    partner_key_issue(partner=world.other_partner, name="edi-mikawa", actor=TEST_ACTOR)
     return world
 
 
