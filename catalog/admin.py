@@ -52,7 +52,7 @@ class CatalogAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 # --- Makers, plants, routes -----------------------------------------------------------------------
 
 
-class PlantWmiInline(admin.TabularInline):
+class PlantWmiInline(ScopedAdminMixin, admin.TabularInline):
     model = m.PlantWmi
     extra = 0
 
@@ -82,7 +82,7 @@ class CertificationRouteAdmin(CatalogAdmin):
 # --- Models, model years, trims ------------------------------------------------------------------
 
 
-class ModelYearInline(admin.TabularInline):
+class ModelYearInline(ScopedAdminMixin, admin.TabularInline):
     model = m.ModelYear
     extra = 0
     autocomplete_fields = ("plant",)
@@ -120,13 +120,13 @@ class ModelYearAdmin(CatalogAdmin):
         return obj.vin_year_code
 
 
-class TrimOptionInline(admin.TabularInline):
+class TrimOptionInline(ScopedAdminMixin, admin.TabularInline):
     model = m.TrimOption
     extra = 0
     autocomplete_fields = ("option",)
 
 
-class TrimColorInline(admin.TabularInline):
+class TrimColorInline(ScopedAdminMixin, admin.TabularInline):
     model = m.TrimColor
     extra = 0
     autocomplete_fields = ("color",)
@@ -155,7 +155,7 @@ class TrimAdmin(CatalogAdmin):
 # --- Options and colours -------------------------------------------------------------------------
 
 
-class OptionRuleInline(admin.TabularInline):
+class OptionRuleInline(ScopedAdminMixin, admin.TabularInline):
     model = m.OptionRule
     fk_name = "option"
     extra = 0
@@ -192,7 +192,7 @@ class ColorAdmin(CatalogAdmin):
 # --- Price lists ---------------------------------------------------------------------------------
 
 
-class PriceRowInline(admin.TabularInline):
+class PriceRowInline(ScopedAdminMixin, admin.TabularInline):
     """Price rows: editable on a draft list, read-only once the list is published."""
 
     extra = 0

@@ -23,7 +23,7 @@ class KeyOwnerAdminMixin:
             key_cache_forget(obj.key_prefixes())
 
 
-class DealerMembershipInline(admin.TabularInline):
+class DealerMembershipInline(ScopedAdminMixin, admin.TabularInline):
     model = DealerMembership
     extra = 0
     autocomplete_fields = ("user",)
@@ -120,7 +120,7 @@ class PartnerAPIKeyAdmin(APIKeyAdmin):
     autocomplete_fields = ("partner",)
 
 
-class MembershipOnUserInline(admin.StackedInline):
+class MembershipOnUserInline(ScopedAdminMixin, admin.StackedInline):
     model = DealerMembership
     fk_name = "user"
     can_delete = False
