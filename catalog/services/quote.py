@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import cast
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.errors import ConfigurationInvalid, FxRateMissing, PriceListMissing, PriceMissing, TaxRuleMissing
@@ -42,6 +41,7 @@ from catalog.models.base import in_current_language
 from catalog.selectors import pricing
 from catalog.selectors.configuration import ColorFacts, trim_configuration_data
 from catalog.services.configuration import configuration_check
+from core import clock
 
 FX_MAX_AGE_DAYS = 7  # covers weekends and Japan's longest run of bank holidays (Golden Week)
 
@@ -163,7 +163,7 @@ def quote_build(
     fx_max_age_days: int = FX_MAX_AGE_DAYS,
 ) -> Quote:
     """Price a configuration landed in Japan on a date (today in Japan by default); writes nothing."""
-    on_date = on_date or timezone.localdate()
+    on_date = on_date or clock.today_jst()
     # Reloaded by id, so the query count never depends on what the caller prefetched.
     data = trim_configuration_data(trim_id=trim.pk)
     configuration = configuration_check(data=data, color_code=color_code, option_codes=list(option_codes))

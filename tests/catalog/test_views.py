@@ -5,12 +5,13 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from catalog import models as m
 from catalog.demo import seed_catalog
 from core.demo import DemoResult
 from tests.catalog import factories as f
+from tests.catalog.midnight import crossing_midnight, today_changes_after_first_reading
+from tests.clock import days_ago, days_ahead, today
 from tests.queries import assert_constant_queries, assert_query_count
 
 pytestmark = pytest.mark.django_db
@@ -329,7 +330,7 @@ def test_compare_answers_a_trim_the_dealer_may_not_see_like_an_unknown_one(clien
 def priced_today(camry):
     """The Camry world with its USD/JPY rate (152.34) also dated today, so quotes price today."""
     m.FxRate.objects.update_or_create(
-        rate_date=timezone.localdate(),
+        rate_date=today(),
         base_currency="USD",
         quote_currency="JPY",
         defaults={"rate": Decimal("152.3400"), "source": "MUFG TTM"},
@@ -525,7 +526,7 @@ def test_quote_page_prints_everything_a_dealer_needs(client, priced_today, world
     text = text_of(response)
     assert response.status_code == 200
     assert 'data-testid="quote-dealer">東京モータース (TKY001)<' in text
-    assert f"{timezone.localdate():%Y-%m-%d}" in text
+    assert f"{today():%Y-%m-%d}" in text
     assert " JST</time>" in text
     assert "オプションPKG-NAV (PKG-NAV)" in text
     assert "オプションDASHCAM (DASHCAM) — パッケージに含む" in text
@@ -587,3 +588,66 @@ def test_quote_page_costs_the_same_queries_with_one_option_or_many(client, price
 
 # session, user, the caller's membership; the trim; the engine's four; the quote's fourteen
 QUOTE_QUERIES = 22
+
+
+# --- one reading of "today" per request ---------------------------------------------------------
+
+
+def _price_lists_changing_at_midnight(camry):
+    """TOYOTA-2026 ends tonight; from tomorrow TOYOTA-NEXT prices only the XSE (PKG-NAV at USD 1,300)."""
+    m.PriceList.objects.filter(pk=camry.price_list.pk).update(
+        effective_from=days_ago(30), effective_to=days_ahead(1)
+    )
+    following = f.PriceListFactory(code="TOYOTA-NEXT", maker=camry.maker, effective_from=days_ahead(1))
+    f.TrimPriceFactory(price_list=following, trim=camry.trim, fob_usd=Decimal("29999.00"))
+    f.OptionPriceFactory(price_list=following, option=camry.options["PKG-NAV"], fob_usd=Decimal("1300.00"))
+
+
+def test_the_configurator_prices_and_quotes_on_one_date_at_midnight(client, priced_today, world, monkeypatch):
+    # The date in Japan changes during the request: the configurator's prices and the quote beside
+    # them must both be tonight's (the old code priced the quote by a second reading: tomorrow,
+    # where the list has no colour price, so the page said the build could not be priced).
+    _price_lists_changing_at_midnight(priced_today)
+    dealer = page_client(client, world.users["dealer_sales"], "en")
+    tonight = today()
+
+    with today_changes_after_first_reading(monkeypatch, tonight) as readings:
+        text = text_of(dealer.get(f"/catalog/trims/{XSE}/configure/?color=089&options=PKG-NAV"))
+
+    assert readings == [tonight]
+    package = text[text.index('data-testid="option-PKG-NAV"') :]
+    assert "+USD 1,200.00" in package[: package.index("</label>")]
+    assert f"Landed cost on {tonight:%Y-%m-%d}" in text
+    assert 'data-testid="quote-failure"' not in text
+    assert '<tr data-line="option:PKG-NAV">' in text
+    line = text[text.index('<tr data-line="option:PKG-NAV">') :]
+    assert "USD 1,200.00" in line[: line.index("</tr>")]
+
+
+def test_the_check_prices_on_the_one_reading_of_today(client, priced_today, world, monkeypatch):
+    _price_lists_changing_at_midnight(priced_today)
+    dealer = page_client(client, world.users["dealer_sales"], "en")
+    tonight = today()
+
+    with today_changes_after_first_reading(monkeypatch, tonight) as readings:
+        text = text_of(
+            dealer.post(f"/catalog/trims/{XSE}/configure/check/", WORKED_EXAMPLE, HTTP_HX_REQUEST="true")
+        )
+
+    assert readings == [tonight]
+    assert f"Landed cost on {tonight:%Y-%m-%d}" in text
+    assert 'data-testid="total">¥5,562,325<' in text
+
+
+def test_a_quote_printed_at_midnight_is_issued_and_priced_on_the_same_day(client, priced_today, world):
+    # Every reading of this clock is one second later: 23:59:59 tonight, then 00:00:00 tomorrow.
+    _price_lists_changing_at_midnight(priced_today)
+    dealer = page_client(client, world.users["dealer_sales"], "en")
+    tonight = today()
+
+    with crossing_midnight(tonight):
+        text = text_of(dealer.get(f"/catalog/trims/{XSE}/quote/{QUOTE_QUERY}"))
+
+    assert f"{tonight:%Y-%m-%d} 23:59 JST</time>" in text
+    assert f"<dt>Prices on</dt><dd>{tonight:%Y-%m-%d}</dd>" in text
+    assert 'data-testid="quote-total">¥5,562,325<' in text

@@ -5,10 +5,13 @@ from decimal import Decimal
 
 import pytest
 
+from catalog import models as m
 from catalog.api.views import response_cache
 from catalog.models import RecognitionStatus, Trim
 from catalog.services.quote import quote_build
 from tests.catalog import factories as f
+from tests.catalog.midnight import last_second_of, today_changes_after_first_reading
+from tests.clock import days_ago, days_ahead, today
 from tests.permissions import EVERYONE_SIGNED_IN, UNAUTHENTICATED, PermissionSuite
 from tests.queries import assert_constant_queries, assert_query_count
 
@@ -316,6 +319,9 @@ def test_prices_come_from_the_one_list_a_quote_would_use(world, camry):
     # the quote refuses it, rather than one showing a price the other will not honour.
     own = f.PriceListFactory(code="CAMRY-OWN", maker=camry.maker, vehicle_model=camry.model)
     f.TrimPriceFactory(price_list=own, trim=camry.trim, fob_usd=Decimal("29000.00"))
+    m.FxRate.objects.update_or_create(  # the quote is priced today: it needs a rate of today
+        rate_date=today(), base_currency="USD", quote_currency="JPY", defaults={"rate": Decimal("152.3400")}
+    )
     client = world.client("dealer_sales")
 
     detail = client.get("/api/v1/catalog/trims/CAMRY-26-XSE/").json()
@@ -330,3 +336,44 @@ def test_prices_come_from_the_one_list_a_quote_would_use(world, camry):
     )
     assert quote.status_code == 422
     assert quote.json()["error"]["code"] == "price_missing"
+
+
+# --- one reading of "today" per request ---------------------------------------------------------
+
+
+def _price_lists_changing_at_midnight(camry):
+    """TOYOTA-2026 prices the XSE at USD 28,400 until tonight; TOYOTA-NEXT at USD 29,999 from tomorrow."""
+    m.PriceList.objects.filter(pk=camry.price_list.pk).update(
+        effective_from=days_ago(30), effective_to=days_ahead(1)
+    )
+    following = f.PriceListFactory(code="TOYOTA-NEXT", maker=camry.maker, effective_from=days_ahead(1))
+    f.TrimPriceFactory(price_list=following, trim=camry.trim, fob_usd=Decimal("29999.00"))
+
+
+def _xse_price(response) -> tuple[str, str]:
+    body = response.json()
+    row = body if "results" not in body else next(r for r in body["results"] if r["code"] == "CAMRY-26-XSE")
+    return row["price"]["price_list"], row["price"]["fob_usd"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/catalog/trims/?model=CAMRY", "/api/v1/catalog/trims/CAMRY-26-XSE/"],
+    ids=["list", "detail"],
+)
+def test_a_read_at_midnight_is_priced_on_the_date_it_is_cached_under(world, camry, clock, monkeypatch, url):
+    # Midnight in Japan passes during the request: the first reading of today is tonight, any later
+    # one tomorrow. The body must be priced on the date it is cached under: the old code keyed it by
+    # one reading (tonight) and priced it by another (tomorrow), so tonight's callers got tomorrow's price.
+    _price_lists_changing_at_midnight(camry)
+    client = world.client("dealer_key")
+    tonight = today()
+
+    with today_changes_after_first_reading(monkeypatch, tonight) as readings:
+        assert _xse_price(client.get(url)) == ("TOYOTA-2026", "28400.00")
+    assert readings == [tonight]
+
+    clock.set(last_second_of(tonight))
+    assert _xse_price(client.get(url)) == ("TOYOTA-2026", "28400.00")
+    clock.advance(seconds=2)
+    assert _xse_price(client.get(url)) == ("TOYOTA-NEXT", "29999.00")

@@ -112,6 +112,15 @@ def test_the_quote_names_every_rate_and_rule_with_its_dates(camry):
     assert result.line("consumption_tax").label_ja == "輸入消費税"
 
 
+def test_the_date_defaults_to_today_in_japan(camry, clock):
+    clock.set(dt.datetime(2026, 11, 23, 15, 30, tzinfo=dt.UTC))  # 00:30 on 2026-11-24 in Japan
+
+    result = quote_build(trim=camry.trim, color_code="089", option_codes=("PKG-NAV", "MUDGUARD"))
+
+    assert result.on_date == AFTER_LEVY
+    assert result.total_jpy == Decimal(5_562_325)
+
+
 def test_the_levy_applies_on_its_last_day(camry):
     result = quote(camry, on_date=LAST_LEVY_DAY)
 
