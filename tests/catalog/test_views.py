@@ -651,3 +651,63 @@ def test_a_quote_printed_at_midnight_is_issued_and_priced_on_the_same_day(client
     assert f"{tonight:%Y-%m-%d} 23:59 JST</time>" in text
     assert f"<dt>Prices on</dt><dd>{tonight:%Y-%m-%d}</dd>" in text
     assert 'data-testid="quote-total">¥5,562,325<' in text
+
+
+# --- one rule for "subject to approval" (catalog.selectors.recognition) -------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "subject"),
+    [
+        (m.RecognitionStatus.RECOGNISED, False),
+        (m.RecognitionStatus.UNDER_REVIEW, True),
+        (m.RecognitionStatus.NOT_SUBMITTED, True),
+        (m.RecognitionStatus.WITHDRAWN, False),
+    ],
+    ids=str,
+)
+def test_the_api_the_pages_and_the_configurator_agree_on_subject_to_approval(
+    client, priced_today, world, status, subject
+):
+    recognised = status == m.RecognitionStatus.RECOGNISED
+    m.VehicleModel.objects.filter(code="CAMRY").update(
+        recognition_status=status,
+        recognition_number="US-REC-0001" if recognised else "",
+        recognised_on=dt.date(2026, 6, 1) if recognised else None,
+    )
+    api = world.client("dealer_sales")
+    pages = page_client(client, world.users["dealer_sales"], "en")
+    notice = 'data-testid="approval-notice"'
+
+    models = api.get("/api/v1/catalog/models/").json()["results"]
+    trims = api.get("/api/v1/catalog/trims/?model=CAMRY").json()["results"]
+    detail = api.get(f"/api/v1/catalog/trims/{XSE}/").json()
+    quote = api.post("/api/v1/catalog/quote/", {"trim": XSE, **WORKED_EXAMPLE}, format="json")
+    catalog = text_of(pages.get("/catalog/"))
+    camry_row = catalog[catalog.index('data-testid="model-CAMRY"') :]
+    camry_row = camry_row[: camry_row.index("</tr>")]
+    check = text_of(
+        pages.post(f"/catalog/trims/{XSE}/configure/check/", WORKED_EXAMPLE, HTTP_HX_REQUEST="true")
+    )
+    answers = {
+        "api model": next(r for r in models if r["code"] == "CAMRY")["recognition"]["subject_to_approval"],
+        "api trim list": next(r for r in trims if r["code"] == XSE)["model"]["subject_to_approval"],
+        "api trim detail": detail["model"]["subject_to_approval"],
+        "api quote": quote.json().get("subject_to_approval"),
+        "catalog badge": "Subject to approval" in camry_row,
+        "model page notice": notice in text_of(pages.get("/catalog/models/CAMRY/")),
+        "configurator badge": "Subject to approval" in text_of(pages.get(f"/catalog/trims/{XSE}/configure/")),
+        "configurator notice": notice in text_of(pages.get(f"/catalog/trims/{XSE}/configure/{QUOTE_QUERY}")),
+        "check notice": notice in check,
+        "quote page notice": notice in text_of(pages.get(f"/catalog/trims/{XSE}/quote/{QUOTE_QUERY}")),
+    }
+
+    if status == m.RecognitionStatus.WITHDRAWN:  # refused, not flagged: no quote to carry the flag
+        assert quote.status_code == 400
+        assert [d["code"] for d in quote.json()["error"]["details"]] == ["model_withdrawn"]
+        assert '<li data-code="model_withdrawn">' in check
+        assert answers == {**dict.fromkeys(answers, False), "api quote": None}
+        assert "Cannot be ordered" in camry_row
+    else:
+        assert quote.status_code == 200
+        assert answers == dict.fromkeys(answers, subject)
