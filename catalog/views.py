@@ -23,7 +23,7 @@ from catalog.forms import CompareForm, ConfigurationForm
 from catalog.models.scoping import sees_catalog
 from catalog.selectors import portal
 from catalog.selectors.configuration import ConfigurationData, OptionFacts, trim_configuration_data
-from catalog.services.configuration import ConfigurationError, configuration_check
+from catalog.services.configuration import ConfigurationError
 from catalog.services.quote import Quote, quote_build
 from core import clock
 from core.callers import Caller, get_caller
@@ -97,15 +97,15 @@ def _evaluate(*, trim, data: ConfigurationData, form: ConfigurationForm, on_date
     if not form.is_valid():
         return Outcome(input_errors=tuple(str(error) for errors in form.errors.values() for error in errors))
     color, options = form.cleaned_data["color"], form.cleaned_data["options"]
-    result = configuration_check(data=data, color_code=color, option_codes=options)
-    if not result.valid:
-        return Outcome(errors=result.errors)
     try:
-        return Outcome(quote=quote_build(trim=trim, color_code=color, option_codes=options, on_date=on_date))
-    except ConfigurationInvalid as exc:  # the data changed between the check and the quote
+        # The engine data this request already loaded: the quote checks the build with it (no
+        # queries) and prices it only when valid, without loading it a second time.
+        quote = quote_build(trim=trim, color_code=color, option_codes=options, on_date=on_date, data=data)
+    except ConfigurationInvalid as exc:
         return Outcome(errors=exc.errors)
     except ApplicationError as exc:
         return Outcome(failure=exc)
+    return Outcome(quote=quote)
 
 
 @dataclass(frozen=True)

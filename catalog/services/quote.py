@@ -39,7 +39,7 @@ from catalog.errors import ConfigurationInvalid, FxRateMissing, PriceListMissing
 from catalog.models import TaxKind, TaxRule, Trim
 from catalog.models.base import in_current_language
 from catalog.selectors import pricing
-from catalog.selectors.configuration import ColorFacts, trim_configuration_data
+from catalog.selectors.configuration import ColorFacts, ConfigurationData, trim_configuration_data
 from catalog.services.configuration import configuration_check
 from core import clock
 
@@ -161,11 +161,19 @@ def quote_build(
     option_codes: Iterable[str],
     on_date: dt.date | None = None,
     fx_max_age_days: int = FX_MAX_AGE_DAYS,
+    data: ConfigurationData | None = None,
 ) -> Quote:
-    """Price a configuration landed in Japan on a date (today in Japan by default); writes nothing."""
+    """Price a configuration landed in Japan on a date (today in Japan by default); writes nothing.
+
+    `data` is the trim's engine data when the caller has already loaded it for this request (the
+    configurator pages): the quote then runs ten queries instead of fourteen. Without it the data
+    is loaded by the trim's id, so the count never depends on what the caller prefetched.
+    """
     on_date = on_date or clock.today_jst()
-    # Reloaded by id, so the query count never depends on what the caller prefetched.
-    data = trim_configuration_data(trim_id=trim.pk)
+    if data is None:
+        data = trim_configuration_data(trim_id=trim.pk)
+    elif data.trim_id != trim.pk:
+        raise ValueError(f"Configuration data of trim {data.trim_code} cannot price trim {trim.code}")
     configuration = configuration_check(data=data, color_code=color_code, option_codes=list(option_codes))
     if not configuration.valid:
         raise ConfigurationInvalid(configuration.errors)

@@ -10,9 +10,10 @@ from django.utils import translation
 
 from catalog import models as m
 from catalog.errors import ConfigurationInvalid, FxRateMissing, PriceListMissing, PriceMissing, TaxRuleMissing
+from catalog.selectors.configuration import trim_configuration_data
 from catalog.services.quote import ROUNDING_RULE_EN, quote_build, round_down_to, yen_down
 from tests.catalog import factories as f
-from tests.queries import assert_constant_queries
+from tests.queries import assert_constant_queries, assert_query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -257,3 +258,22 @@ def test_the_quote_runs_a_constant_number_of_queries(camry):
     # 4 (configuration) + price list + FX + trim, option and colour prices + logistics + tax rules
     # + recycling deposit + fees + automobile tax = 14, plus the one query the test makes to list codes.
     assert_constant_queries(action, add, expected=15)
+
+
+def test_a_quote_handed_the_engine_data_does_not_load_it_again(camry):
+    data = trim_configuration_data(trim_id=camry.trim.pk)
+
+    with assert_query_count(10):
+        result = quote_build(
+            trim=camry.trim,
+            color_code="089",
+            option_codes=("PKG-NAV", "MUDGUARD"),
+            on_date=AFTER_LEVY,
+            data=data,
+        )
+
+    assert result.total_jpy == Decimal(5_562_325)
+    with pytest.raises(
+        ValueError, match="Configuration data of trim CAMRY-26-XSE cannot price trim CAMRY-26-LE"
+    ):
+        quote_build(trim=camry.other_trim, color_code="3U5", option_codes=(), data=data)
