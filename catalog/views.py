@@ -14,7 +14,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,21 +28,24 @@ from catalog.services.quote import Quote, quote_build
 from core import clock
 from core.callers import Caller, get_caller
 from core.errors import ApplicationError, NotFound
+from core.portal import portal_page
 
 
 def catalog_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Login required; a caller who may not see the catalog, or a row not theirs, gets a 404."""
+    """Login required; a caller who may not see the catalog, or a row not theirs, gets a 404.
+
+    Application errors become pages in core's one place (`core.portal.portal_page`): NotFound the
+    site's 404 page, PermissionDenied 403, ValidationFailed 400, Conflict 409, Unprocessable 422.
+    """
 
     @login_required
+    @portal_page
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         caller = get_caller(request)
         if not sees_catalog(caller):
-            raise Http404
-        try:
-            return view(request, caller, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404 from exc
+            raise NotFound
+        return view(request, caller, *args, **kwargs)
 
     return wrapper
 

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from catalog import models as m
 from catalog.demo import seed_catalog
+from catalog.selectors import portal
+from core import errors
 from core.demo import DemoResult
 from tests.catalog import factories as f
 from tests.catalog.midnight import crossing_midnight, today_changes_after_first_reading
@@ -272,6 +274,48 @@ def test_model_page_for_an_unknown_code_is_404(client, seeded, world):
     response = page_client(client, world.users["dealer_sales"]).get("/catalog/models/NOPE/")
 
     assert response.status_code == 404
+
+
+def test_every_catalog_404_is_the_sites_one_404_page(client, seeded, world, user):
+    dealer = page_client(client, world.users["dealer_sales"])
+    missing_url = main_of(dealer.get("/catalog/no-such-page/"))
+    unknown_model = dealer.get("/catalog/models/NOPE/")
+    unknown_trim = dealer.get("/catalog/trims/NOPE/configure/")
+    m.Trim.objects.filter(code="CAMRY-26-LE").update(active=False)
+    hidden_trim = dealer.get("/catalog/trims/CAMRY-26-LE/quote/")
+    client.logout()
+    no_catalog = page_client(client, user).get("/catalog/")
+
+    for response in (unknown_model, unknown_trim, hidden_trim, no_catalog):
+        assert response.status_code == 404
+        assert main_of(response) == missing_url
+    assert "見つかりません" in missing_url
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "heading"),
+    [
+        (errors.PermissionDenied, 403, "Your role may not do this"),
+        (errors.ValidationFailed, 400, "Please check your request"),
+        (errors.Conflict, 409, "Not possible in the current state"),
+        (errors.Unprocessable, 422, "This request cannot be processed"),
+    ],
+    ids=["403", "400", "409", "422"],
+)
+def test_catalog_pages_answer_application_errors_with_cores_pages(
+    client, seeded, world, monkeypatch, error, status, heading
+):
+    def refuse(**kwargs):
+        raise error()
+
+    monkeypatch.setattr(portal, "model_for_caller", refuse)
+
+    response = page_client(client, world.users["dealer_sales"], "en").get("/catalog/models/CAMRY/")
+
+    assert response.status_code == status
+    assert f'data-testid="error-page" data-status="{status}"' in text_of(response)
+    assert f"<h1>{heading}</h1>" in text_of(response)
+    assert f'<p data-testid="error-message">{error.default_message}</p>' in text_of(response)
 
 
 # --- comparison ---------------------------------------------------------------------------------
