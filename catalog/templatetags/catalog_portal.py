@@ -19,7 +19,7 @@ register = template.Library()
 
 @register.filter
 def yen(amount: Decimal | int | None) -> str:
-    """Whole yen with thousands separators, in every language: ¥5,562,325."""
+    """Whole yen with thousands separators, in every language: ¥5,562,324."""
     if amount is None or amount == "":
         return ""
     return f"¥{int(amount):,}"

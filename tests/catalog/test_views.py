@@ -419,10 +419,10 @@ def test_check_with_htmx_returns_the_breakdown_partial(client, priced_today, wor
     text = text_of(response)
     assert response.status_code == 200
     assert "<html" not in text
-    assert 'data-testid="total">¥5,562,325<' in text
-    for amount in ("¥4,326,456", "¥69,314", "¥182,808", "¥22,851", "¥4,601,429", "¥281,829", "¥23,007"):
+    assert 'data-testid="total">¥5,562,324<' in text
+    for amount in ("¥4,326,456", "¥69,314", "¥182,808", "¥22,851", "¥4,601,429", "¥281,829", "¥23,006"):
         assert amount in text
-    assert "¥4,906,265" in text  # CIF
+    assert "¥4,906,264" in text  # CIF
     assert "¥490,600" in text  # consumption tax
     assert "¥15,460" in text  # recycling deposit
     assert "1 USD = ¥152.3400" in text
@@ -462,7 +462,7 @@ def test_check_without_javascript_renders_the_whole_page_with_the_result(client,
     assert 'value="PKG-NAV" checked' in text
     assert 'value="MUDGUARD" checked' in text
     assert 'value="ROOF" checked' not in text
-    assert 'data-testid="total">¥5,562,325<' in text
+    assert 'data-testid="total">¥5,562,324<' in text
 
 
 @pytest.mark.parametrize(
@@ -540,7 +540,7 @@ def test_check_flags_a_model_not_yet_recognised_as_subject_to_approval(client, p
         )
     )
 
-    assert 'data-testid="total">¥5,562,325<' in text
+    assert 'data-testid="total">¥5,562,324<' in text
     assert 'data-testid="approval-notice"' in text
 
 
@@ -574,7 +574,7 @@ def test_quote_page_prints_everything_a_dealer_needs(client, priced_today, world
     assert " JST</time>" in text
     assert "オプションPKG-NAV (PKG-NAV)" in text
     assert "オプションDASHCAM (DASHCAM) — パッケージに含む" in text
-    assert 'data-testid="quote-total">¥5,562,325<' in text
+    assert 'data-testid="quote-total">¥5,562,324<' in text
     assert "1 USD = ¥152.3400" in text
     assert "TOYOTA-2026 (2026-01-01から)" in text
     assert "<td>CT-10</td>" in text
@@ -591,7 +591,7 @@ def test_quote_page_for_the_back_office_has_no_dealer_line(client, priced_today,
     )
 
     assert 'data-testid="quote-dealer"' not in text
-    assert 'data-testid="quote-total">¥5,562,325<' in text
+    assert 'data-testid="quote-total">¥5,562,324<' in text
     assert "USD amounts converted to yen are rounded down" in text
 
 
@@ -727,7 +727,7 @@ def test_the_check_prices_on_the_one_reading_of_today(client, priced_today, worl
 
     assert readings == [tonight]
     assert f"Landed cost on {tonight:%Y-%m-%d}" in text
-    assert 'data-testid="total">¥5,562,325<' in text
+    assert 'data-testid="total">¥5,562,324<' in text
 
 
 def test_a_quote_printed_at_midnight_is_issued_and_priced_on_the_same_day(client, priced_today, world):
@@ -741,7 +741,7 @@ def test_a_quote_printed_at_midnight_is_issued_and_priced_on_the_same_day(client
 
     assert f"{tonight:%Y-%m-%d} 23:59 JST</time>" in text
     assert f"<dt>Prices on</dt><dd>{tonight:%Y-%m-%d}</dd>" in text
-    assert 'data-testid="quote-total">¥5,562,325<' in text
+    assert 'data-testid="quote-total">¥5,562,324<' in text
 
 
 # --- one rule for "subject to approval" (catalog.selectors.recognition) -------------------------

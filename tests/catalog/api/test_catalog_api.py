@@ -377,3 +377,38 @@ def test_a_read_at_midnight_is_priced_on_the_date_it_is_cached_under(world, camr
     assert _xse_price(client.get(url)) == ("TOYOTA-2026", "28400.00")
     clock.advance(seconds=2)
     assert _xse_price(client.get(url)) == ("TOYOTA-NEXT", "29999.00")
+
+
+def test_every_dollar_line_converts_the_dollars_it_prints(world, camry):
+    body = (
+        world.client("dealer_sales")
+        .post(
+            "/api/v1/catalog/quote/",
+            {
+                "trim": "CAMRY-26-XSE",
+                "color": "089",
+                "options": ["PKG-NAV", "MUDGUARD"],
+                "on_date": "2026-11-24",
+            },
+            format="json",
+        )
+        .json()
+    )
+
+    rate = Decimal(body["fx_rate"]["rate"])
+    dollar_lines = [
+        line for line in body["lines"] if line["amount_usd"] is not None and line["code"] != "fob"
+    ]
+    assert [(line["code"], line["amount_usd"], line["amount_jpy"]) for line in dollar_lines] == [
+        ("trim:CAMRY-26-XSE", "28400.00", 4_326_456),
+        ("color:089", "455.00", 69_314),
+        ("option:PKG-NAV", "1200.00", 182_808),
+        ("option:MUDGUARD", "150.00", 22_851),
+        ("option:DASHCAM", "0.00", 0),
+        ("freight", "1850.00", 281_829),
+        ("insurance", "151.02", 23_006),  # 0.5% of USD 30,205.00 = 151.025, down to the cent
+    ]
+    assert [int(Decimal(line["amount_usd"]) * rate) for line in dollar_lines] == [
+        line["amount_jpy"] for line in dollar_lines
+    ]
+    assert (body["cif_jpy"], body["total_jpy"]) == (4_906_264, 5_562_324)
