@@ -171,7 +171,16 @@ def test_quote_matches_the_service_in_whole_yen(world, camry):
         "source": expected.fx_rate.source,
     }
     assert body["environmental_levy_jpy"] == 0
-    assert sum(line["amount_jpy"] for line in body["lines"] if line["code"] != "total") >= body["cif_jpy"]
+    assert [(line["code"], line["amount_jpy"]) for line in body["lines"]] == [
+        (line.code, int(line.amount_jpy)) for line in expected.lines
+    ]
+    # FOB USD 30,055.00: 4,326,456 + 69,314 + 182,808 = 4,578,578; freight 281,829; insurance
+    # 150.275 -> USD 150.27 x 152.34 = 22,892; CIF 4,883,299; tax 4,883,000 x 10% = 488,300
+    assert (body["cif_jpy"], body["consumption_tax_jpy"], body["total_jpy"]) == (
+        4_883_299,
+        488_300,
+        5_537_059,
+    )
 
 
 def test_quote_before_the_levy_ended_includes_it(world, camry):
@@ -185,8 +194,16 @@ def test_quote_before_the_levy_ended_includes_it(world, camry):
         .json()
     )
 
-    assert body["environmental_levy_jpy"] > 0
-    assert "LEVY-2" in [rule["code"] for rule in body["rules"]]
+    # FOB USD 28,400.00 -> 4,326,456; freight 281,829; insurance USD 142.00 -> 21,632; CIF 4,629,917;
+    # levy 4,629,000 x 2% = 92,580 -> 92,500; tax 462,900; total + fees 150,000 + deposit 15,460
+    assert body["environmental_levy_jpy"] == 92_500
+    assert [rule["code"] for rule in body["rules"]] == [
+        "DUTY-0",
+        "CT-10",
+        "LEVY-2",
+        "recycling_deposit:CAMRY",
+    ]
+    assert body["total_jpy"] == 4_629_917 + 462_900 + 92_500 + 150_000 + 15_460
 
 
 def test_quote_names_every_broken_rule(world, camry):
@@ -226,7 +243,7 @@ def test_bad_quote_input_is_a_400_naming_the_field(world, camry, payload, field)
     response = world.client("dealer_sales").post("/api/v1/catalog/quote/", payload, format="json")
 
     assert response.status_code == 400
-    assert field in response.json()["error"]["fields"]
+    assert list(response.json()["error"]["fields"]) == [field]
 
 
 def test_quote_without_data_for_the_date_is_a_422(world, camry):

@@ -156,9 +156,13 @@ def test_the_levy_applies_on_its_last_day(camry):
     # total = 5,562,324 + 98,100 = 5,660,424
     assert result.environmental_levy_jpy == Decimal(98_100)
     assert result.total_jpy == Decimal(5_660_424)
-    assert ("LEVY-2", dt.date(2019, 10, 1), dt.date(2026, 3, 31)) in [
-        (r.code, r.effective_from, r.effective_to) for r in result.rules
+    assert [(r.code, r.effective_from, r.effective_to) for r in result.rules] == [
+        ("DUTY-0", dt.date(2000, 1, 1), None),
+        ("CT-10", dt.date(2019, 10, 1), None),
+        ("LEVY-2", dt.date(2019, 10, 1), dt.date(2026, 3, 31)),
+        ("recycling_deposit:CAMRY", dt.date(2026, 1, 1), None),
     ]
+    assert result.line("environmental_levy").basis == "¥4,906,000 x 0.0200"
 
 
 def test_the_levy_is_gone_from_2026_03_31(camry):
@@ -167,8 +171,17 @@ def test_the_levy_is_gone_from_2026_03_31(camry):
     # FX 2026-03-30 (one day old), same CIF 4,906,264; no levy: 5,562,324
     assert result.environmental_levy_jpy == Decimal(0)
     assert result.total_jpy == Decimal(5_562_324)
-    assert "LEVY-2" not in [r.code for r in result.rules]
-    assert "environmental_levy" not in [line.code for line in result.lines]
+    assert [r.code for r in result.rules] == ["DUTY-0", "CT-10", "recycling_deposit:CAMRY"]
+    assert [line.code for line in result.lines][-8:] == [
+        "cif",
+        "duty",
+        "consumption_tax",
+        "fee:PORT",
+        "fee:MEASURES",
+        "fee:PDI",
+        "recycling_deposit",
+        "total",
+    ]
 
 
 def test_insurance_as_a_fixed_amount(camry):
@@ -223,14 +236,19 @@ def test_no_published_price_list_on_the_date(camry):
 
 
 def test_a_models_own_price_list_wins_over_the_makers(camry):
-    own = f.PriceListFactory(code="CAMRY-ONLY", maker=camry.maker, vehicle_model=camry.model)
+    f.PriceListFactory(code="CAMRY-ONLY", maker=camry.maker, vehicle_model=camry.model)
 
     with pytest.raises(PriceMissing) as refused:
         quote(camry)
 
+    # The maker's list prices all of it; the model's own (empty) list wins, so nothing is priced.
     assert refused.value.code == "price_missing"
-    assert set(refused.value.fields) == {"trim", "options", "color", "logistics"}
-    assert own.code == "CAMRY-ONLY"
+    assert refused.value.fields == {
+        "trim": ["Trim CAMRY-26-XSE has no price."],
+        "options": ["Option PKG-NAV has no price.", "Option MUDGUARD has no price."],
+        "color": ["Colour 089 has no price."],
+        "logistics": ["The model has no freight and insurance costs."],
+    }
 
 
 def test_an_invalid_configuration_is_refused_with_field_messages(camry):
@@ -258,8 +276,8 @@ def test_a_quote_writes_nothing(camry):
     with CaptureQueriesContext(connection) as captured:
         quote(camry)
 
-    assert captured.captured_queries
-    assert all(q["sql"].lstrip().upper().startswith("SELECT") for q in captured.captured_queries)
+    statements = [q["sql"].lstrip().split(None, 1)[0].upper() for q in captured.captured_queries]
+    assert statements == ["SELECT"] * 14
 
 
 def test_the_quote_runs_a_constant_number_of_queries(camry):
