@@ -1,9 +1,11 @@
-"""A clock that crosses midnight in Japan while a request runs: code that reads "today" twice sees two dates.
+"""Midnight in Japan passing while a request runs: code that reads "today" twice sees two dates.
 
-`crossing_midnight(day)` installs, for the block, a clock that stands one second before midnight
-at the end of `day` (Japan time) and moves one second on at every reading: the first reading is
-`day`, every later one the day after. A request that reads the date once and passes it down
-answers for one date whatever reads the clock before it; one that reads it again mixes two.
+- `crossing_midnight(day)` installs a clock that stands one second before midnight at the end of
+  `day` (Japan time) and moves one second on at every reading: the first reading is `day`, every
+  later one the day after. For portal pages, where the view is the first to read the clock.
+- `today_changes_after_first_reading(monkeypatch, day)`: the first `core.clock.today_jst()` is
+  `day`, later ones the day after. For API requests, where rate-limit windows read the clock
+  (`timestamp()`) before the view, so a ticking clock cannot say which reading is the view's.
 """
 
 from __future__ import annotations
@@ -24,13 +26,11 @@ class TickingClock:
         self._at = at.astimezone(dt.UTC)
         self._step = step
         self._lock = threading.Lock()
-        self.readings = 0
 
     def now(self) -> dt.datetime:
         with self._lock:
             at = self._at
             self._at += self._step
-            self.readings += 1
             return at
 
 
@@ -51,10 +51,9 @@ def crossing_midnight(day: dt.date) -> Iterator[TickingClock]:
 
 @contextmanager
 def today_changes_after_first_reading(monkeypatch, day: dt.date) -> Iterator[list[dt.date]]:
-    """Within the block, the first reading of `core.clock.today_jst()` is `day`, every later one the next day.
+    """Within the block, the first `core.clock.today_jst()` is `day`, every later one the next day.
 
-    For requests where other code reads the clock first (rate-limit windows read `timestamp()`),
-    so a ticking clock cannot say which reading is the view's. Yields the dates handed out.
+    Yields the dates handed out, one per reading.
     """
     handed_out: list[dt.date] = []
 
