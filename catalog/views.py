@@ -7,15 +7,15 @@ see the catalog, and anything not theirs to see, gets the same 404 as a page tha
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from catalog.errors import ConfigurationInvalid
@@ -23,25 +23,29 @@ from catalog.forms import CompareForm, ConfigurationForm
 from catalog.models.scoping import sees_catalog
 from catalog.selectors import portal
 from catalog.selectors.configuration import ConfigurationData, OptionFacts, trim_configuration_data
-from catalog.services.configuration import ConfigurationError, configuration_check
+from catalog.services.configuration import ConfigurationError
 from catalog.services.quote import Quote, quote_build
+from core import clock
 from core.callers import Caller, get_caller
 from core.errors import ApplicationError, NotFound
+from core.portal import portal_page
 
 
 def catalog_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Login required; a caller who may not see the catalog, or a row not theirs, gets a 404."""
+    """Login required; a caller who may not see the catalog, or a row not theirs, gets a 404.
+
+    Application errors become pages in core's one place (`core.portal.portal_page`): NotFound the
+    site's 404 page, PermissionDenied 403, ValidationFailed 400, Conflict 409, Unprocessable 422.
+    """
 
     @login_required
+    @portal_page
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         caller = get_caller(request)
         if not sees_catalog(caller):
-            raise Http404
-        try:
-            return view(request, caller, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404 from exc
+            raise NotFound
+        return view(request, caller, *args, **kwargs)
 
     return wrapper
 
@@ -50,7 +54,7 @@ def catalog_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 @catalog_page
 def model_list(request: HttpRequest, caller: Caller) -> HttpResponse:
     """The models the caller may order, grouped by maker."""
-    today = timezone.localdate()
+    today = clock.today_jst()
     catalog = portal.catalog_for_caller(caller=caller, on_date=today)
     return render(request, "catalog/model_list.html", {"catalog": catalog, "today": today})
 
@@ -59,7 +63,7 @@ def model_list(request: HttpRequest, caller: Caller) -> HttpResponse:
 @catalog_page
 def model_detail(request: HttpRequest, caller: Caller, code: str) -> HttpResponse:
     """A model's trims with specifications and today's prices, to compare or configure."""
-    today = timezone.localdate()
+    today = clock.today_jst()
     detail = portal.model_for_caller(caller=caller, code=code, on_date=today)
     return render(request, "catalog/model_detail.html", {"detail": detail, "today": today})
 
@@ -68,7 +72,7 @@ def model_detail(request: HttpRequest, caller: Caller, code: str) -> HttpRespons
 @catalog_page
 def compare(request: HttpRequest, caller: Caller) -> HttpResponse:
     """Two to four trims side by side; a clear message (400) for any other request."""
-    today = timezone.localdate()
+    today = clock.today_jst()
     form = CompareForm(request.GET)
     rows: list[portal.TrimRow] = []
     unknown: list[str] = []
@@ -91,20 +95,20 @@ class Outcome:
     input_errors: tuple[str, ...] = ()
 
 
-def _evaluate(*, trim, data: ConfigurationData, form: ConfigurationForm) -> Outcome:
-    """Check the build with the engine, and price it when valid."""
+def _evaluate(*, trim, data: ConfigurationData, form: ConfigurationForm, on_date: dt.date) -> Outcome:
+    """Check the build with the engine, and price it on `on_date` (the request's today) when valid."""
     if not form.is_valid():
         return Outcome(input_errors=tuple(str(error) for errors in form.errors.values() for error in errors))
     color, options = form.cleaned_data["color"], form.cleaned_data["options"]
-    result = configuration_check(data=data, color_code=color, option_codes=options)
-    if not result.valid:
-        return Outcome(errors=result.errors)
     try:
-        return Outcome(quote=quote_build(trim=trim, color_code=color, option_codes=options))
-    except ConfigurationInvalid as exc:  # the data changed between the check and the quote
+        # The engine data this request already loaded: the quote checks the build with it (no
+        # queries) and prices it only when valid, without loading it a second time.
+        quote = quote_build(trim=trim, color_code=color, option_codes=options, on_date=on_date, data=data)
+    except ConfigurationInvalid as exc:
         return Outcome(errors=exc.errors)
     except ApplicationError as exc:
         return Outcome(failure=exc)
+    return Outcome(quote=quote)
 
 
 @dataclass(frozen=True)
@@ -141,24 +145,26 @@ def _result_context(*, configurator_trim, data: ConfigurationData, form, outcome
 @catalog_page
 def configure(request: HttpRequest, caller: Caller, code: str) -> HttpResponse:
     """The configurator; `?color=&options=` preselects a build (the first colour by default)."""
-    configurator = portal.configurator_for_caller(caller=caller, code=code, on_date=timezone.localdate())
+    today = clock.today_jst()
+    configurator = portal.configurator_for_caller(caller=caller, code=code, on_date=today)
     data = request.GET.copy()
     if not data.get("color") and configurator.colors:
         data["color"] = configurator.colors[0].color.code
-    return _configurator_page(request, configurator, ConfigurationForm(data))
+    return _configurator_page(request, configurator, ConfigurationForm(data), on_date=today)
 
 
 @require_POST
 @catalog_page
 def configure_check(request: HttpRequest, caller: Caller, code: str) -> HttpResponse:
     """htmx: the result partial for the posted build; without JavaScript: the whole page."""
+    today = clock.today_jst()
     if not request.htmx:
-        configurator = portal.configurator_for_caller(caller=caller, code=code, on_date=timezone.localdate())
-        return _configurator_page(request, configurator, ConfigurationForm(request.POST))
+        configurator = portal.configurator_for_caller(caller=caller, code=code, on_date=today)
+        return _configurator_page(request, configurator, ConfigurationForm(request.POST), on_date=today)
     trim = portal.trim_for_caller(caller=caller, code=code)
     data = trim_configuration_data(trim_id=trim.pk)
     form = ConfigurationForm(request.POST)
-    outcome = _evaluate(trim=trim, data=data, form=form)
+    outcome = _evaluate(trim=trim, data=data, form=form, on_date=today)
     # 200 even for a refused build: htmx swaps only successful responses, and the rules are the answer.
     return render(
         request,
@@ -167,8 +173,10 @@ def configure_check(request: HttpRequest, caller: Caller, code: str) -> HttpResp
     )
 
 
-def _configurator_page(request: HttpRequest, configurator: portal.Configurator, form) -> HttpResponse:
-    outcome = _evaluate(trim=configurator.trim, data=configurator.data, form=form)
+def _configurator_page(
+    request: HttpRequest, configurator: portal.Configurator, form, *, on_date: dt.date
+) -> HttpResponse:
+    outcome = _evaluate(trim=configurator.trim, data=configurator.data, form=form, on_date=on_date)
     context = {
         "configurator": configurator,
         **_result_context(
@@ -184,15 +192,19 @@ def quote(request: HttpRequest, caller: Caller, code: str) -> HttpResponse:
     """A printable landed-cost quote for `?color=&options=`; the broken rules when it is not valid.
 
     Like the configurator, a build that cannot be quoted is answered with a page that says why.
+    The issue time and the pricing date come from one reading of the clock, so a quote printed at
+    midnight in Japan is never issued on one day and priced on the other.
     """
+    now = clock.now()
+    today = clock.to_jst(now).date()
     trim = portal.trim_for_caller(caller=caller, code=code)
     data = trim_configuration_data(trim_id=trim.pk)
     form = ConfigurationForm(request.GET)
-    outcome = _evaluate(trim=trim, data=data, form=form)
+    outcome = _evaluate(trim=trim, data=data, form=form, on_date=today)
     context = {
         **_result_context(configurator_trim=trim, data=data, form=form, outcome=outcome),
         "data": data,
-        "now": timezone.now(),
+        "now": now,
         "caller": caller,
     }
     return render(request, "catalog/quote.html", context)

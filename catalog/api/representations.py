@@ -9,10 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from catalog.models import RecognitionStatus, Trim, VehicleModel
+from catalog.models import Trim, VehicleModel
 from catalog.selectors.pricing import TrimPricing
-
-SUBJECT_TO_APPROVAL = {RecognitionStatus.NOT_SUBMITTED, RecognitionStatus.UNDER_REVIEW}
+from catalog.selectors.recognition import is_subject_to_approval
 
 
 def names(obj: Any) -> dict[str, str]:
@@ -32,7 +31,7 @@ def recognition(model: VehicleModel) -> dict[str, Any]:
         "status": model.recognition_status,
         "number": model.recognition_number or None,
         "recognised_on": model.recognised_on.isoformat() if model.recognised_on else None,
-        "subject_to_approval": model.recognition_status in SUBJECT_TO_APPROVAL,
+        "subject_to_approval": is_subject_to_approval(model.recognition_status),
     }
 
 
@@ -76,7 +75,7 @@ def trim_row(trim: Trim, pricing: TrimPricing) -> dict[str, Any]:
             **names(model),
             "maker": model.maker.code,
             "recognition_status": model.recognition_status,
-            "subject_to_approval": model.recognition_status in SUBJECT_TO_APPROVAL,
+            "subject_to_approval": is_subject_to_approval(model.recognition_status),
         },
         "model_year": trim.model_year.year,
         "plant": trim.model_year.plant.code,

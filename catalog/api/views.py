@@ -8,7 +8,8 @@ language, today's date in Japan (prices are dated) and the full request path.
 
 from __future__ import annotations
 
-from django.utils import timezone
+import datetime as dt
+
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -33,6 +34,7 @@ from catalog.selectors.portal import configurator_for_caller
 from catalog.selectors.pricing import trim_pricing
 from catalog.services.quote import quote_build
 from catalog.versioning import catalog_version
+from core import clock
 from core.api.pagination import CursorPagination
 from core.api.response_cache import ResponseCache
 from core.api.views import ScopedAPIMixin
@@ -56,12 +58,14 @@ def _visibility(caller: Caller) -> str:
     return "dealer" if sees_catalog(caller) else "none"
 
 
-def _cache_key(request: Request, caller: Caller) -> tuple:
+def _cache_key(request: Request, caller: Caller, today: dt.date) -> tuple:
+    """The key of a cached catalog read; `today` is the request's one reading of the date in Japan,
+    which also prices the body, so an entry is never priced on a date other than its key's."""
     return (
         catalog_version(),
         _visibility(caller),
         get_language(),
-        timezone.localdate().isoformat(),
+        today.isoformat(),
         request.get_full_path(),
     )
 
@@ -98,14 +102,14 @@ class VehicleModelViewSet(
             page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
             return self.get_paginated_response([vehicle_model_row(model) for model in page])
 
-        return response_cache.respond(_cache_key(request, self.caller), build)
+        return response_cache.respond(_cache_key(request, self.caller, clock.today_jst()), build)
 
     def retrieve(self, request, *args, **kwargs):
         def build() -> Response:
             model = get_scoped_or_404(self.get_queryset(), self.caller, code=kwargs["code"])
             return Response(vehicle_model_row(model))
 
-        return response_cache.respond(_cache_key(request, self.caller), build)
+        return response_cache.respond(_cache_key(request, self.caller, clock.today_jst()), build)
 
 
 @extend_schema_view(
@@ -142,30 +146,33 @@ class TrimViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
         return trim_list(caller=self.caller)
 
     def list(self, request, *args, **kwargs):
+        today = clock.today_jst()  # read once: it keys the cached body and prices it
+
         def build() -> Response:
             page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-            pricing = trim_pricing(trims=page, on_date=timezone.localdate())
+            pricing = trim_pricing(trims=page, on_date=today)
             return self.get_paginated_response([trim_row(trim, pricing[trim.pk]) for trim in page])
 
-        return response_cache.respond(_cache_key(request, self.caller), build)
+        return response_cache.respond(_cache_key(request, self.caller, today), build)
 
     def retrieve(self, request, *args, **kwargs):
+        today = clock.today_jst()
+
         def build() -> Response:
-            return Response(trim_detail(caller=self.caller, code=kwargs["id"]))
+            return Response(trim_detail(caller=self.caller, code=kwargs["id"], on_date=today))
 
-        return response_cache.respond(_cache_key(request, self.caller), build)
+        return response_cache.respond(_cache_key(request, self.caller, today), build)
 
 
-def trim_detail(*, caller: Caller, code: str) -> dict:
-    """A trim with its offered options (with rules and prices) and colours (with prices).
+def trim_detail(*, caller: Caller, code: str, on_date: dt.date) -> dict:
+    """A trim with its offered options (with rules and prices) and colours (with prices) on a date.
 
     The same read as the portal's configurator, so the API and the pages show the same options,
     rules and prices, all from the one price list that a quote would use.
     """
-    today = timezone.localdate()
-    configurator = configurator_for_caller(caller=caller, code=code, on_date=today)
+    configurator = configurator_for_caller(caller=caller, code=code, on_date=on_date)
     chosen = [configurator.price_list] if configurator.price_list else []
-    pricing = trim_pricing(trims=[configurator.trim], on_date=today, lists=chosen)[configurator.trim.pk]
+    pricing = trim_pricing(trims=[configurator.trim], on_date=on_date, lists=chosen)[configurator.trim.pk]
     choices = sorted(
         (choice for group in configurator.option_groups for choice in group.choices),
         key=lambda c: c.option.code,

@@ -4,7 +4,8 @@
 queries); `configuration_validate` loads and checks. Rules: `requires` (the option needs the target
 in the build), `excludes` (never both), `includes` (a package brings the target at no extra cost;
 applied transitively before the other rules are checked). A model that is not yet recognised is
-flagged `subject_to_approval`, never refused; a withdrawn model is refused.
+flagged `subject_to_approval` (`catalog.selectors.recognition`), never refused; a withdrawn model
+is refused.
 
 Error codes (stable; see docs/catalog.md): trim_not_available, model_withdrawn, color_required,
 unknown_color, color_not_available, duplicate_option, unknown_option, option_not_available,
@@ -18,8 +19,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from catalog.models import RecognitionStatus, RuleKind, Trim
+from catalog.models import RuleKind, Trim
 from catalog.selectors.configuration import ColorFacts, ConfigurationData, trim_configuration_data
+from catalog.selectors.recognition import is_subject_to_approval, is_withdrawn
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ def configuration_check(
                 field="trim",
             )
         )
-    if data.recognition_status == RecognitionStatus.WITHDRAWN:
+    if is_withdrawn(data.recognition_status):
         errors.append(
             ConfigurationError(
                 code="model_withdrawn",
@@ -146,8 +148,7 @@ def configuration_check(
         errors=tuple(errors),
         options=resolved,
         color=color,
-        subject_to_approval=data.recognition_status
-        in (RecognitionStatus.NOT_SUBMITTED, RecognitionStatus.UNDER_REVIEW),
+        subject_to_approval=is_subject_to_approval(data.recognition_status),
     )
 
 

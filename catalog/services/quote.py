@@ -5,7 +5,9 @@ Formula (every amount in yen, every step named in the quote with the rate or rul
     FOB (USD)        = trim FOB + colour FOB + FOB of each chosen option (options a package
                        includes cost nothing)
     FOB, freight and insurance are converted at the USD/JPY rate of the date (the latest rate on
-    or before it, at most FX_MAX_AGE_DAYS old); insurance is a rate of FOB or a fixed amount.
+    or before it, at most FX_MAX_AGE_DAYS old); insurance is a rate of FOB (in dollars, rounded
+    down to the cent before it is converted, so the dollars printed are the dollars converted) or
+    a fixed amount.
     CIF              = FOB + freight + insurance                        (the customs value)
     import duty      = duty rate x CIF
     consumption tax  = consumption-tax rate x (CIF + duty)
@@ -17,7 +19,8 @@ Formula (every amount in yen, every step named in the quote with the rate or rul
     total            = CIF + duty + consumption tax + levy + fees + recycling deposit
 
 Rounding rule (one rule, always down, never up): each USD amount converted to yen is rounded
-down to the whole yen; every tax base is rounded down to the ¥1,000 and every tax down to the
+down to the whole yen (insurance computed as a rate of FOB is first rounded down to the cent);
+every tax base is rounded down to the ¥1,000 and every tax down to the
 ¥100. This is the national-tax convention (Act on General Rules for National Taxes arts. 118 and
 119) that Japanese customs applies to import duty and import consumption tax; DOMAIN.md states no
 rounding, so this is our stated rule. The quote carries it as text.
@@ -33,31 +36,37 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import cast
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.errors import ConfigurationInvalid, FxRateMissing, PriceListMissing, PriceMissing, TaxRuleMissing
 from catalog.models import TaxKind, TaxRule, Trim
 from catalog.models.base import in_current_language
 from catalog.selectors import pricing
-from catalog.selectors.configuration import ColorFacts, trim_configuration_data
+from catalog.selectors.configuration import ColorFacts, ConfigurationData, trim_configuration_data
 from catalog.services.configuration import configuration_check
+from core import clock
 
 FX_MAX_AGE_DAYS = 7  # covers weekends and Japan's longest run of bank holidays (Golden Week)
 
 ROUNDING_RULE_JA = (
-    "米ドル建て金額の円換算は1円未満切捨て。課税標準は1,000円未満切捨て、税額は100円未満切捨て"
-    " (国税通則法第118条・第119条)。"
+    "米ドル建て金額の円換算は1円未満切捨て (FOB価格に料率を掛けた海上保険料は、先に1セント未満切捨て)。"
+    "課税標準は1,000円未満切捨て、税額は100円未満切捨て (国税通則法第118条・第119条)。"
 )
 ROUNDING_RULE_EN = (
-    "USD amounts converted to yen are rounded down to the whole yen; each tax base is rounded down "
-    "to the ¥1,000 and each tax down to the ¥100 (Act on General Rules for National Taxes, arts. "
-    "118 and 119)."
+    "USD amounts converted to yen are rounded down to the whole yen (marine insurance computed as a "
+    "rate of FOB is first rounded down to the cent); each tax base is rounded down to the ¥1,000 and "
+    "each tax down to the ¥100 (Act on General Rules for National Taxes, arts. 118 and 119)."
 )
 
+_CENT = Decimal("0.01")
 _YEN = Decimal("1")
 _THOUSAND = Decimal("1000")
 _HUNDRED = Decimal("100")
+
+
+def cents_down(amount: Decimal) -> Decimal:
+    """Round a dollar amount down to the cent."""
+    return amount.quantize(_CENT, rounding=ROUND_DOWN)
 
 
 def yen_down(amount: Decimal) -> Decimal:
@@ -161,11 +170,19 @@ def quote_build(
     option_codes: Iterable[str],
     on_date: dt.date | None = None,
     fx_max_age_days: int = FX_MAX_AGE_DAYS,
+    data: ConfigurationData | None = None,
 ) -> Quote:
-    """Price a configuration landed in Japan on a date (today in Japan by default); writes nothing."""
-    on_date = on_date or timezone.localdate()
-    # Reloaded by id, so the query count never depends on what the caller prefetched.
-    data = trim_configuration_data(trim_id=trim.pk)
+    """Price a configuration landed in Japan on a date (today in Japan by default); writes nothing.
+
+    `data` is the trim's engine data when the caller has already loaded it for this request (the
+    configurator pages): the quote then runs ten queries instead of fourteen. Without it the data
+    is loaded by the trim's id, so the count never depends on what the caller prefetched.
+    """
+    on_date = on_date or clock.today_jst()
+    if data is None:
+        data = trim_configuration_data(trim_id=trim.pk)
+    elif data.trim_id != trim.pk:
+        raise ValueError(f"Configuration data of trim {data.trim_code} cannot price trim {trim.code}")
     configuration = configuration_check(data=data, color_code=color_code, option_codes=list(option_codes))
     if not configuration.valid:
         raise ConfigurationInvalid(configuration.errors)
@@ -260,14 +277,16 @@ def quote_build(
 
     freight = usd_line("freight", "海上運賃", "Ocean freight", logistics.ocean_freight_usd)
     if logistics.insurance_rate is not None:
-        insurance_usd = fob_usd * logistics.insurance_rate
+        # Down to the cent first: the line prints dollars and cents, and its yen are those dollars
+        # times the rate (151.025 would print as 151.02 and convert as 151.025).
+        insurance_usd = cents_down(fob_usd * logistics.insurance_rate)
         insurance = QuoteLine(
             "insurance",
             "海上保険",
             "Marine insurance",
             yen_down(insurance_usd * rate),
             insurance_usd,
-            f"USD {fob_usd:,.2f} x {logistics.insurance_rate} x {rate}",
+            f"USD {fob_usd:,.2f} x {logistics.insurance_rate} → USD {insurance_usd:,.2f} x {rate}",
         )
         lines.append(insurance)
     else:

@@ -8,8 +8,10 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext as _
 
+from catalog.models import VehicleModel
 from catalog.models.base import in_current_language
 from catalog.models.scoping import sees_catalog as caller_sees_catalog
+from catalog.selectors.recognition import is_subject_to_approval
 from core.callers import Caller
 
 register = template.Library()
@@ -17,7 +19,7 @@ register = template.Library()
 
 @register.filter
 def yen(amount: Decimal | int | None) -> str:
-    """Whole yen with thousands separators, in every language: ¥5,562,325."""
+    """Whole yen with thousands separators, in every language: ¥5,562,324."""
     if amount is None or amount == "":
         return ""
     return f"¥{int(amount):,}"
@@ -69,6 +71,12 @@ def percent(rate: Decimal | None) -> str:
 def sees_catalog(caller: Caller) -> bool:
     """Whether the header shows the catalog to this caller."""
     return bool(caller) and caller_sees_catalog(caller)
+
+
+@register.filter
+def subject_to_approval(model: VehicleModel) -> bool:
+    """Whether the model is ordered subject to approval (`catalog.selectors.recognition`)."""
+    return is_subject_to_approval(model.recognition_status)
 
 
 @register.filter

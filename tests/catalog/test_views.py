@@ -5,12 +5,15 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from catalog import models as m
 from catalog.demo import seed_catalog
+from catalog.selectors import portal
+from core import errors
 from core.demo import DemoResult
 from tests.catalog import factories as f
+from tests.catalog.midnight import crossing_midnight, today_changes_after_first_reading
+from tests.clock import days_ago, days_ahead, today
 from tests.queries import assert_constant_queries, assert_query_count
 
 pytestmark = pytest.mark.django_db
@@ -273,6 +276,48 @@ def test_model_page_for_an_unknown_code_is_404(client, seeded, world):
     assert response.status_code == 404
 
 
+def test_every_catalog_404_is_the_sites_one_404_page(client, seeded, world, user):
+    dealer = page_client(client, world.users["dealer_sales"])
+    missing_url = main_of(dealer.get("/catalog/no-such-page/"))
+    unknown_model = dealer.get("/catalog/models/NOPE/")
+    unknown_trim = dealer.get("/catalog/trims/NOPE/configure/")
+    m.Trim.objects.filter(code="CAMRY-26-LE").update(active=False)
+    hidden_trim = dealer.get("/catalog/trims/CAMRY-26-LE/quote/")
+    client.logout()
+    no_catalog = page_client(client, user).get("/catalog/")
+
+    for response in (unknown_model, unknown_trim, hidden_trim, no_catalog):
+        assert response.status_code == 404
+        assert main_of(response) == missing_url
+    assert "見つかりません" in missing_url
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "heading"),
+    [
+        (errors.PermissionDenied, 403, "Your role may not do this"),
+        (errors.ValidationFailed, 400, "Please check your request"),
+        (errors.Conflict, 409, "Not possible in the current state"),
+        (errors.Unprocessable, 422, "This request cannot be processed"),
+    ],
+    ids=["403", "400", "409", "422"],
+)
+def test_catalog_pages_answer_application_errors_with_cores_pages(
+    client, seeded, world, monkeypatch, error, status, heading
+):
+    def refuse(**kwargs):
+        raise error()
+
+    monkeypatch.setattr(portal, "model_for_caller", refuse)
+
+    response = page_client(client, world.users["dealer_sales"], "en").get("/catalog/models/CAMRY/")
+
+    assert response.status_code == status
+    assert f'data-testid="error-page" data-status="{status}"' in text_of(response)
+    assert f"<h1>{heading}</h1>" in text_of(response)
+    assert f'<p data-testid="error-message">{error.default_message}</p>' in text_of(response)
+
+
 # --- comparison ---------------------------------------------------------------------------------
 
 
@@ -329,7 +374,7 @@ def test_compare_answers_a_trim_the_dealer_may_not_see_like_an_unknown_one(clien
 def priced_today(camry):
     """The Camry world with its USD/JPY rate (152.34) also dated today, so quotes price today."""
     m.FxRate.objects.update_or_create(
-        rate_date=timezone.localdate(),
+        rate_date=today(),
         base_currency="USD",
         quote_currency="JPY",
         defaults={"rate": Decimal("152.3400"), "source": "MUFG TTM"},
@@ -374,10 +419,10 @@ def test_check_with_htmx_returns_the_breakdown_partial(client, priced_today, wor
     text = text_of(response)
     assert response.status_code == 200
     assert "<html" not in text
-    assert 'data-testid="total">¥5,562,325<' in text
-    for amount in ("¥4,326,456", "¥69,314", "¥182,808", "¥22,851", "¥4,601,429", "¥281,829", "¥23,007"):
+    assert 'data-testid="total">¥5,562,324<' in text
+    for amount in ("¥4,326,456", "¥69,314", "¥182,808", "¥22,851", "¥4,601,429", "¥281,829", "¥23,006"):
         assert amount in text
-    assert "¥4,906,265" in text  # CIF
+    assert "¥4,906,264" in text  # CIF
     assert "¥490,600" in text  # consumption tax
     assert "¥15,460" in text  # recycling deposit
     assert "1 USD = ¥152.3400" in text
@@ -417,7 +462,7 @@ def test_check_without_javascript_renders_the_whole_page_with_the_result(client,
     assert 'value="PKG-NAV" checked' in text
     assert 'value="MUDGUARD" checked' in text
     assert 'value="ROOF" checked' not in text
-    assert 'data-testid="total">¥5,562,325<' in text
+    assert 'data-testid="total">¥5,562,324<' in text
 
 
 @pytest.mark.parametrize(
@@ -495,7 +540,7 @@ def test_check_flags_a_model_not_yet_recognised_as_subject_to_approval(client, p
         )
     )
 
-    assert 'data-testid="total">¥5,562,325<' in text
+    assert 'data-testid="total">¥5,562,324<' in text
     assert 'data-testid="approval-notice"' in text
 
 
@@ -525,11 +570,11 @@ def test_quote_page_prints_everything_a_dealer_needs(client, priced_today, world
     text = text_of(response)
     assert response.status_code == 200
     assert 'data-testid="quote-dealer">東京モータース (TKY001)<' in text
-    assert f"{timezone.localdate():%Y-%m-%d}" in text
+    assert f"{today():%Y-%m-%d}" in text
     assert " JST</time>" in text
     assert "オプションPKG-NAV (PKG-NAV)" in text
     assert "オプションDASHCAM (DASHCAM) — パッケージに含む" in text
-    assert 'data-testid="quote-total">¥5,562,325<' in text
+    assert 'data-testid="quote-total">¥5,562,324<' in text
     assert "1 USD = ¥152.3400" in text
     assert "TOYOTA-2026 (2026-01-01から)" in text
     assert "<td>CT-10</td>" in text
@@ -546,7 +591,7 @@ def test_quote_page_for_the_back_office_has_no_dealer_line(client, priced_today,
     )
 
     assert 'data-testid="quote-dealer"' not in text
-    assert 'data-testid="quote-total">¥5,562,325<' in text
+    assert 'data-testid="quote-total">¥5,562,324<' in text
     assert "USD amounts converted to yen are rounded down" in text
 
 
@@ -585,5 +630,175 @@ def test_quote_page_costs_the_same_queries_with_one_option_or_many(client, price
         assert dealer.get(f"/catalog/trims/{XSE}/quote/{many}").status_code == 200
 
 
-# session, user, the caller's membership; the trim; the engine's four; the quote's fourteen
-QUOTE_QUERIES = 22
+# session, user, the caller's membership; the trim; the engine's four (loaded once: the quote is
+# handed them); the quote's other ten (price list, FX, trim, option and colour prices, logistics,
+# tax rules, recycling deposit, fees, automobile tax). It was 22 when the quote reloaded the engine's.
+QUOTE_QUERIES = 18
+CHECK_QUERIES = 18
+# the same, with the configurator's price lists in effect and option and colour prices instead of the trim
+CONFIGURE_QUERIES = 21
+
+FEW_OPTIONS = ["MUDGUARD"]
+MANY_OPTIONS = ["MUDGUARD", "PKG-NAV", "RACK", "RAILS"]
+
+
+@pytest.mark.parametrize("options", [FEW_OPTIONS, MANY_OPTIONS], ids=["one-option", "four-options"])
+def test_the_htmx_check_loads_the_engine_data_once(client, priced_today, world, options):
+    dealer = page_client(client, world.users["dealer_sales"])
+    url = f"/catalog/trims/{XSE}/configure/check/"
+    dealer.post(url, {"color": "089"}, HTTP_HX_REQUEST="true")  # the session is warm like on any later check
+
+    with assert_query_count(CHECK_QUERIES):
+        response = dealer.post(url, {"color": "089", "options": options}, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    assert 'data-testid="total">' in text_of(response)
+    assert 'data-testid="rule-errors"' not in text_of(response)
+
+
+@pytest.mark.parametrize("options", [FEW_OPTIONS, MANY_OPTIONS], ids=["one-option", "four-options"])
+def test_the_configurator_page_loads_the_engine_data_once(client, priced_today, world, options):
+    dealer = page_client(client, world.users["dealer_sales"])
+    dealer.get(f"/catalog/trims/{XSE}/configure/")
+    query = "&".join(f"options={code}" for code in options)
+
+    with assert_query_count(CONFIGURE_QUERIES):
+        response = dealer.get(f"/catalog/trims/{XSE}/configure/?color=089&{query}")
+
+    assert response.status_code == 200
+    assert 'data-testid="total">' in text_of(response)
+
+
+def test_a_refused_build_is_checked_without_pricing_queries(client, priced_today, world):
+    dealer = page_client(client, world.users["dealer_sales"])
+    url = f"/catalog/trims/{XSE}/configure/check/"
+    dealer.post(url, {"color": "089"}, HTTP_HX_REQUEST="true")
+
+    # session, user, membership; the trim; the engine's four: nothing is priced
+    with assert_query_count(8):
+        response = dealer.post(url, {"color": "089", "options": ["ROOF", "RACK"]}, HTTP_HX_REQUEST="true")
+
+    assert 'data-testid="rule-errors"' in text_of(response)
+
+
+# --- one reading of "today" per request ---------------------------------------------------------
+
+
+def _price_lists_changing_at_midnight(camry):
+    """TOYOTA-2026 ends tonight; from tomorrow TOYOTA-NEXT prices only the XSE (PKG-NAV at USD 1,300)."""
+    m.PriceList.objects.filter(pk=camry.price_list.pk).update(
+        effective_from=days_ago(30), effective_to=days_ahead(1)
+    )
+    following = f.PriceListFactory(code="TOYOTA-NEXT", maker=camry.maker, effective_from=days_ahead(1))
+    f.TrimPriceFactory(price_list=following, trim=camry.trim, fob_usd=Decimal("29999.00"))
+    f.OptionPriceFactory(price_list=following, option=camry.options["PKG-NAV"], fob_usd=Decimal("1300.00"))
+
+
+def test_the_configurator_prices_and_quotes_on_one_date_at_midnight(client, priced_today, world, monkeypatch):
+    # The date in Japan changes during the request: the configurator's prices and the quote beside
+    # them must both be tonight's (the old code priced the quote by a second reading: tomorrow,
+    # where the list has no colour price, so the page said the build could not be priced).
+    _price_lists_changing_at_midnight(priced_today)
+    dealer = page_client(client, world.users["dealer_sales"], "en")
+    tonight = today()
+
+    with today_changes_after_first_reading(monkeypatch, tonight) as readings:
+        text = text_of(dealer.get(f"/catalog/trims/{XSE}/configure/?color=089&options=PKG-NAV"))
+
+    assert readings == [tonight]
+    package = text[text.index('data-testid="option-PKG-NAV"') :]
+    assert "+USD 1,200.00" in package[: package.index("</label>")]
+    assert f"Landed cost on {tonight:%Y-%m-%d}" in text
+    assert 'data-testid="quote-failure"' not in text
+    assert '<tr data-line="option:PKG-NAV">' in text
+    line = text[text.index('<tr data-line="option:PKG-NAV">') :]
+    assert "USD 1,200.00" in line[: line.index("</tr>")]
+
+
+def test_the_check_prices_on_the_one_reading_of_today(client, priced_today, world, monkeypatch):
+    _price_lists_changing_at_midnight(priced_today)
+    dealer = page_client(client, world.users["dealer_sales"], "en")
+    tonight = today()
+
+    with today_changes_after_first_reading(monkeypatch, tonight) as readings:
+        text = text_of(
+            dealer.post(f"/catalog/trims/{XSE}/configure/check/", WORKED_EXAMPLE, HTTP_HX_REQUEST="true")
+        )
+
+    assert readings == [tonight]
+    assert f"Landed cost on {tonight:%Y-%m-%d}" in text
+    assert 'data-testid="total">¥5,562,324<' in text
+
+
+def test_a_quote_printed_at_midnight_is_issued_and_priced_on_the_same_day(client, priced_today, world):
+    # Every reading of this clock is one second later: 23:59:59 tonight, then 00:00:00 tomorrow.
+    _price_lists_changing_at_midnight(priced_today)
+    dealer = page_client(client, world.users["dealer_sales"], "en")
+    tonight = today()
+
+    with crossing_midnight(tonight):
+        text = text_of(dealer.get(f"/catalog/trims/{XSE}/quote/{QUOTE_QUERY}"))
+
+    assert f"{tonight:%Y-%m-%d} 23:59 JST</time>" in text
+    assert f"<dt>Prices on</dt><dd>{tonight:%Y-%m-%d}</dd>" in text
+    assert 'data-testid="quote-total">¥5,562,324<' in text
+
+
+# --- one rule for "subject to approval" (catalog.selectors.recognition) -------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "subject"),
+    [
+        (m.RecognitionStatus.RECOGNISED, False),
+        (m.RecognitionStatus.UNDER_REVIEW, True),
+        (m.RecognitionStatus.NOT_SUBMITTED, True),
+        (m.RecognitionStatus.WITHDRAWN, False),
+    ],
+    ids=str,
+)
+def test_the_api_the_pages_and_the_configurator_agree_on_subject_to_approval(
+    client, priced_today, world, status, subject
+):
+    recognised = status == m.RecognitionStatus.RECOGNISED
+    m.VehicleModel.objects.filter(code="CAMRY").update(
+        recognition_status=status,
+        recognition_number="US-REC-0001" if recognised else "",
+        recognised_on=dt.date(2026, 6, 1) if recognised else None,
+    )
+    api = world.client("dealer_sales")
+    pages = page_client(client, world.users["dealer_sales"], "en")
+    notice = 'data-testid="approval-notice"'
+
+    models = api.get("/api/v1/catalog/models/").json()["results"]
+    trims = api.get("/api/v1/catalog/trims/?model=CAMRY").json()["results"]
+    detail = api.get(f"/api/v1/catalog/trims/{XSE}/").json()
+    quote = api.post("/api/v1/catalog/quote/", {"trim": XSE, **WORKED_EXAMPLE}, format="json")
+    catalog = text_of(pages.get("/catalog/"))
+    camry_row = catalog[catalog.index('data-testid="model-CAMRY"') :]
+    camry_row = camry_row[: camry_row.index("</tr>")]
+    check = text_of(
+        pages.post(f"/catalog/trims/{XSE}/configure/check/", WORKED_EXAMPLE, HTTP_HX_REQUEST="true")
+    )
+    answers = {
+        "api model": next(r for r in models if r["code"] == "CAMRY")["recognition"]["subject_to_approval"],
+        "api trim list": next(r for r in trims if r["code"] == XSE)["model"]["subject_to_approval"],
+        "api trim detail": detail["model"]["subject_to_approval"],
+        "api quote": quote.json().get("subject_to_approval"),
+        "catalog badge": "Subject to approval" in camry_row,
+        "model page notice": notice in text_of(pages.get("/catalog/models/CAMRY/")),
+        "configurator badge": "Subject to approval" in text_of(pages.get(f"/catalog/trims/{XSE}/configure/")),
+        "configurator notice": notice in text_of(pages.get(f"/catalog/trims/{XSE}/configure/{QUOTE_QUERY}")),
+        "check notice": notice in check,
+        "quote page notice": notice in text_of(pages.get(f"/catalog/trims/{XSE}/quote/{QUOTE_QUERY}")),
+    }
+
+    if status == m.RecognitionStatus.WITHDRAWN:  # refused, not flagged: no quote to carry the flag
+        assert quote.status_code == 400
+        assert [d["code"] for d in quote.json()["error"]["details"]] == ["model_withdrawn"]
+        assert '<li data-code="model_withdrawn">' in check
+        assert answers == {**dict.fromkeys(answers, False), "api quote": None}
+        assert "Cannot be ordered" in camry_row
+    else:
+        assert quote.status_code == 200
+        assert answers == dict.fromkeys(answers, subject)

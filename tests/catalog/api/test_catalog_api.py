@@ -5,12 +5,14 @@ from decimal import Decimal
 
 import pytest
 
+from catalog import models as m
 from catalog.api.views import response_cache
 from catalog.models import RecognitionStatus, Trim
 from catalog.services.price_lists import price_list_period_set
 from catalog.services.quote import quote_build
 from tests.catalog import factories as f
-from tests.clock import today
+from tests.catalog.midnight import last_second_of, today_changes_after_first_reading
+from tests.clock import days_ago, days_ahead, today
 from tests.factories import TEST_ACTOR
 from tests.permissions import EVERYONE_SIGNED_IN, UNAUTHENTICATED, PermissionSuite
 from tests.queries import assert_constant_queries, assert_query_count
@@ -76,8 +78,8 @@ def test_trim_list_shows_specs_model_status_and_todays_price(world, camry):
         "name_ja": "カムリ",
         "name_en": "Camry",
         "maker": "TOYOTA",
-        "recognition_status": camry.model.recognition_status,
-        "subject_to_approval": camry.model.recognition_status != RecognitionStatus.RECOGNISED,
+        "recognition_status": "recognised",
+        "subject_to_approval": False,
     }
     assert row["price"] == {
         "price_list": "TOYOTA-2026",
@@ -171,7 +173,16 @@ def test_quote_matches_the_service_in_whole_yen(world, camry):
         "source": expected.fx_rate.source,
     }
     assert body["environmental_levy_jpy"] == 0
-    assert sum(line["amount_jpy"] for line in body["lines"] if line["code"] != "total") >= body["cif_jpy"]
+    assert [(line["code"], line["amount_jpy"]) for line in body["lines"]] == [
+        (line.code, int(line.amount_jpy)) for line in expected.lines
+    ]
+    # FOB USD 30,055.00: 4,326,456 + 69,314 + 182,808 = 4,578,578; freight 281,829; insurance
+    # 150.275 -> USD 150.27 x 152.34 = 22,892; CIF 4,883,299; tax 4,883,000 x 10% = 488,300
+    assert (body["cif_jpy"], body["consumption_tax_jpy"], body["total_jpy"]) == (
+        4_883_299,
+        488_300,
+        5_537_059,
+    )
 
 
 def test_quote_before_the_levy_ended_includes_it(world, camry):
@@ -185,8 +196,16 @@ def test_quote_before_the_levy_ended_includes_it(world, camry):
         .json()
     )
 
-    assert body["environmental_levy_jpy"] > 0
-    assert "LEVY-2" in [rule["code"] for rule in body["rules"]]
+    # FOB USD 28,400.00 -> 4,326,456; freight 281,829; insurance USD 142.00 -> 21,632; CIF 4,629,917;
+    # levy 4,629,000 x 2% = 92,580 -> 92,500; tax 462,900; total + fees 150,000 + deposit 15,460
+    assert body["environmental_levy_jpy"] == 92_500
+    assert [rule["code"] for rule in body["rules"]] == [
+        "DUTY-0",
+        "CT-10",
+        "LEVY-2",
+        "recycling_deposit:CAMRY",
+    ]
+    assert body["total_jpy"] == 4_629_917 + 462_900 + 92_500 + 150_000 + 15_460
 
 
 def test_quote_names_every_broken_rule(world, camry):
@@ -226,7 +245,7 @@ def test_bad_quote_input_is_a_400_naming_the_field(world, camry, payload, field)
     response = world.client("dealer_sales").post("/api/v1/catalog/quote/", payload, format="json")
 
     assert response.status_code == 400
-    assert field in response.json()["error"]["fields"]
+    assert list(response.json()["error"]["fields"]) == [field]
 
 
 def test_quote_without_data_for_the_date_is_a_422(world, camry):
@@ -327,6 +346,9 @@ def test_prices_come_from_the_one_list_a_quote_would_use(world, camry):
     # the quote refuses it, rather than one showing a price the other will not honour.
     own = f.PriceListFactory(code="CAMRY-OWN", maker=camry.maker, vehicle_model=camry.model)
     f.TrimPriceFactory(price_list=own, trim=camry.trim, fob_usd=Decimal("29000.00"))
+    m.FxRate.objects.update_or_create(  # the quote is priced today: it needs a rate of today
+        rate_date=today(), base_currency="USD", quote_currency="JPY", defaults={"rate": Decimal("152.3400")}
+    )
     client = world.client("dealer_sales")
 
     detail = client.get("/api/v1/catalog/trims/CAMRY-26-XSE/").json()
@@ -341,3 +363,79 @@ def test_prices_come_from_the_one_list_a_quote_would_use(world, camry):
     )
     assert quote.status_code == 422
     assert quote.json()["error"]["code"] == "price_missing"
+
+
+# --- one reading of "today" per request ---------------------------------------------------------
+
+
+def _price_lists_changing_at_midnight(camry):
+    """TOYOTA-2026 prices the XSE at USD 28,400 until tonight; TOYOTA-NEXT at USD 29,999 from tomorrow."""
+    m.PriceList.objects.filter(pk=camry.price_list.pk).update(
+        effective_from=days_ago(30), effective_to=days_ahead(1)
+    )
+    following = f.PriceListFactory(code="TOYOTA-NEXT", maker=camry.maker, effective_from=days_ahead(1))
+    f.TrimPriceFactory(price_list=following, trim=camry.trim, fob_usd=Decimal("29999.00"))
+
+
+def _xse_price(response) -> tuple[str, str]:
+    body = response.json()
+    row = body if "results" not in body else next(r for r in body["results"] if r["code"] == "CAMRY-26-XSE")
+    return row["price"]["price_list"], row["price"]["fob_usd"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/catalog/trims/?model=CAMRY", "/api/v1/catalog/trims/CAMRY-26-XSE/"],
+    ids=["list", "detail"],
+)
+def test_a_read_at_midnight_is_priced_on_the_date_it_is_cached_under(world, camry, clock, monkeypatch, url):
+    # Midnight in Japan passes during the request: the first reading of today is tonight, any later
+    # one tomorrow. The body must be priced on the date it is cached under: the old code keyed it by
+    # one reading (tonight) and priced it by another (tomorrow), so tonight's callers got tomorrow's price.
+    _price_lists_changing_at_midnight(camry)
+    client = world.client("dealer_key")
+    tonight = today()
+
+    with today_changes_after_first_reading(monkeypatch, tonight) as readings:
+        assert _xse_price(client.get(url)) == ("TOYOTA-2026", "28400.00")
+    assert readings == [tonight]
+
+    clock.set(last_second_of(tonight))
+    assert _xse_price(client.get(url)) == ("TOYOTA-2026", "28400.00")
+    clock.advance(seconds=2)
+    assert _xse_price(client.get(url)) == ("TOYOTA-NEXT", "29999.00")
+
+
+def test_every_dollar_line_converts_the_dollars_it_prints(world, camry):
+    body = (
+        world.client("dealer_sales")
+        .post(
+            "/api/v1/catalog/quote/",
+            {
+                "trim": "CAMRY-26-XSE",
+                "color": "089",
+                "options": ["PKG-NAV", "MUDGUARD"],
+                "on_date": "2026-11-24",
+            },
+            format="json",
+        )
+        .json()
+    )
+
+    rate = Decimal(body["fx_rate"]["rate"])
+    dollar_lines = [
+        line for line in body["lines"] if line["amount_usd"] is not None and line["code"] != "fob"
+    ]
+    assert [(line["code"], line["amount_usd"], line["amount_jpy"]) for line in dollar_lines] == [
+        ("trim:CAMRY-26-XSE", "28400.00", 4_326_456),
+        ("color:089", "455.00", 69_314),
+        ("option:PKG-NAV", "1200.00", 182_808),
+        ("option:MUDGUARD", "150.00", 22_851),
+        ("option:DASHCAM", "0.00", 0),
+        ("freight", "1850.00", 281_829),
+        ("insurance", "151.02", 23_006),  # 0.5% of USD 30,205.00 = 151.025, down to the cent
+    ]
+    assert [int(Decimal(line["amount_usd"]) * rate) for line in dollar_lines] == [
+        line["amount_jpy"] for line in dollar_lines
+    ]
+    assert (body["cif_jpy"], body["total_jpy"]) == (4_906_264, 5_562_324)

@@ -10,9 +10,10 @@ from django.utils import translation
 
 from catalog import models as m
 from catalog.errors import ConfigurationInvalid, FxRateMissing, PriceListMissing, PriceMissing, TaxRuleMissing
+from catalog.selectors.configuration import trim_configuration_data
 from catalog.services.quote import ROUNDING_RULE_EN, quote_build, round_down_to, yen_down
 from tests.catalog import factories as f
-from tests.queries import assert_constant_queries
+from tests.queries import assert_constant_queries, assert_query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -48,23 +49,24 @@ def test_quote_after_the_levy_ended_in_exact_yen(camry):
     #   MUDGUARD    150.00 x 152.34 =    22,851.00 ->    22,851   (DASHCAM included: 0)
     #   FOB USD 30,205.00; FOB JPY 4,601,429
     #   freight   1,850.00 x 152.34 =   281,829.00 ->   281,829
-    #   insurance 30,205.00 x 0.005 = 151.025 USD x 152.34 = 23,007.1485 -> 23,007
-    #   CIF = 4,601,429 + 281,829 + 23,007 = 4,906,265
+    #   insurance 30,205.00 x 0.005 = 151.025 -> USD 151.02 (down to the cent) x 152.34
+    #             = 23,006.3868 -> 23,006
+    #   CIF = 4,601,429 + 281,829 + 23,006 = 4,906,264
     #   duty 0% of 4,906,000 = 0
-    #   consumption tax: base 4,906,265 -> 4,906,000; x 10% = 490,600
+    #   consumption tax: base 4,906,264 -> 4,906,000; x 10% = 490,600
     #   fees 45,000 + 80,000 + 25,000 = 150,000; recycling deposit 15,460
-    #   total = 4,906,265 + 0 + 490,600 + 150,000 + 15,460 = 5,562,325
+    #   total = 4,906,264 + 0 + 490,600 + 150,000 + 15,460 = 5,562,324
     assert result.fob_usd == Decimal("30205.00")
     assert result.fob_jpy == Decimal(4_601_429)
     assert result.freight_jpy == Decimal(281_829)
-    assert result.insurance_jpy == Decimal(23_007)
-    assert result.cif_jpy == Decimal(4_906_265)
+    assert result.insurance_jpy == Decimal(23_006)
+    assert result.cif_jpy == Decimal(4_906_264)
     assert result.duty_jpy == Decimal(0)
     assert result.consumption_tax_jpy == Decimal(490_600)
     assert result.environmental_levy_jpy == Decimal(0)
     assert result.fees_jpy == Decimal(150_000)
     assert result.recycling_deposit_jpy == Decimal(15_460)
-    assert result.total_jpy == Decimal(5_562_325)
+    assert result.total_jpy == Decimal(5_562_324)
     assert result.option_codes == ("PKG-NAV", "MUDGUARD")
     assert result.included_option_codes == ("DASHCAM",)
     assert result.annual_automobile_tax_jpy == Decimal(43_500)
@@ -77,15 +79,15 @@ def test_quote_after_the_levy_ended_in_exact_yen(camry):
         ("option:DASHCAM", Decimal(0)),
         ("fob", Decimal(4_601_429)),
         ("freight", Decimal(281_829)),
-        ("insurance", Decimal(23_007)),
-        ("cif", Decimal(4_906_265)),
+        ("insurance", Decimal(23_006)),
+        ("cif", Decimal(4_906_264)),
         ("duty", Decimal(0)),
         ("consumption_tax", Decimal(490_600)),
         ("fee:PORT", Decimal(45_000)),
         ("fee:MEASURES", Decimal(80_000)),
         ("fee:PDI", Decimal(25_000)),
         ("recycling_deposit", Decimal(15_460)),
-        ("total", Decimal(5_562_325)),
+        ("total", Decimal(5_562_324)),
     ]
 
 
@@ -112,27 +114,74 @@ def test_the_quote_names_every_rate_and_rule_with_its_dates(camry):
     assert result.line("consumption_tax").label_ja == "輸入消費税"
 
 
+def test_insurance_as_a_rate_is_rounded_down_to_the_cent_before_it_is_converted(camry):
+    result = quote(camry)
+
+    # 30,205.00 x 0.005 = 151.025: the line prints USD 151.02, and 151.02 x 152.34 = 23,006.3868
+    # -> ¥23,006 (converting the unrounded 151.025 gave 23,007.1485 -> ¥23,007: ¥1 off what it printed).
+    insurance = result.line("insurance")
+    assert insurance.amount_usd == Decimal("151.02")
+    assert insurance.amount_jpy == Decimal(23_006)
+    assert insurance.basis == "USD 30,205.00 x 0.00500 → USD 151.02 x 152.3400"
+    # Every line that started in dollars: whole cents, and its yen are those cents times the rate.
+    dollar_lines = [line for line in result.lines if line.amount_usd is not None and line.code != "fob"]
+    assert [(line.code, line.amount_usd, line.amount_jpy) for line in dollar_lines] == [
+        ("trim:CAMRY-26-XSE", Decimal("28400.00"), Decimal(4_326_456)),
+        ("color:089", Decimal("455.00"), Decimal(69_314)),
+        ("option:PKG-NAV", Decimal("1200.00"), Decimal(182_808)),
+        ("option:MUDGUARD", Decimal("150.00"), Decimal(22_851)),
+        ("option:DASHCAM", Decimal(0), Decimal(0)),
+        ("freight", Decimal("1850.00"), Decimal(281_829)),
+        ("insurance", Decimal("151.02"), Decimal(23_006)),
+    ]
+    for line in dollar_lines:
+        assert line.amount_usd == line.amount_usd.quantize(Decimal("0.01"))
+        assert line.amount_jpy == yen_down(line.amount_usd * result.fx_rate.rate)
+
+
+def test_the_date_defaults_to_today_in_japan(camry, clock):
+    clock.set(dt.datetime(2026, 11, 23, 15, 30, tzinfo=dt.UTC))  # 00:30 on 2026-11-24 in Japan
+
+    result = quote_build(trim=camry.trim, color_code="089", option_codes=("PKG-NAV", "MUDGUARD"))
+
+    assert result.on_date == AFTER_LEVY
+    assert result.total_jpy == Decimal(5_562_324)
+
+
 def test_the_levy_applies_on_its_last_day(camry):
     result = quote(camry, on_date=LAST_LEVY_DAY)
 
-    # Same prices and rate (FX 152.3400 dated 2026-03-30) so CIF is 4,906,265 as above;
-    # levy: base 4,906,265 -> 4,906,000; x 2% = 98,120 -> 98,100 (down to the ¥100)
-    # total = 5,562,325 + 98,100 = 5,660,425
+    # Same prices and rate (FX 152.3400 dated 2026-03-30) so CIF is 4,906,264 as above;
+    # levy: base 4,906,264 -> 4,906,000; x 2% = 98,120 -> 98,100 (down to the ¥100)
+    # total = 5,562,324 + 98,100 = 5,660,424
     assert result.environmental_levy_jpy == Decimal(98_100)
-    assert result.total_jpy == Decimal(5_660_425)
-    assert ("LEVY-2", dt.date(2019, 10, 1), dt.date(2026, 3, 31)) in [
-        (r.code, r.effective_from, r.effective_to) for r in result.rules
+    assert result.total_jpy == Decimal(5_660_424)
+    assert [(r.code, r.effective_from, r.effective_to) for r in result.rules] == [
+        ("DUTY-0", dt.date(2000, 1, 1), None),
+        ("CT-10", dt.date(2019, 10, 1), None),
+        ("LEVY-2", dt.date(2019, 10, 1), dt.date(2026, 3, 31)),
+        ("recycling_deposit:CAMRY", dt.date(2026, 1, 1), None),
     ]
+    assert result.line("environmental_levy").basis == "¥4,906,000 x 0.0200"
 
 
 def test_the_levy_is_gone_from_2026_03_31(camry):
     result = quote(camry, on_date=FIRST_DAY_WITHOUT_LEVY)
 
-    # FX 2026-03-30 (one day old), same CIF 4,906,265; no levy: 5,562,325
+    # FX 2026-03-30 (one day old), same CIF 4,906,264; no levy: 5,562,324
     assert result.environmental_levy_jpy == Decimal(0)
-    assert result.total_jpy == Decimal(5_562_325)
-    assert "LEVY-2" not in [r.code for r in result.rules]
-    assert "environmental_levy" not in [line.code for line in result.lines]
+    assert result.total_jpy == Decimal(5_562_324)
+    assert [r.code for r in result.rules] == ["DUTY-0", "CT-10", "recycling_deposit:CAMRY"]
+    assert [line.code for line in result.lines][-8:] == [
+        "cif",
+        "duty",
+        "consumption_tax",
+        "fee:PORT",
+        "fee:MEASURES",
+        "fee:PDI",
+        "recycling_deposit",
+        "total",
+    ]
 
 
 def test_insurance_as_a_fixed_amount(camry):
@@ -155,11 +204,11 @@ def test_a_models_own_tax_rule_wins_over_the_general_one(camry):
 
     result = quote(camry)
 
-    # duty: 4,906,000 x 1% = 49,060 -> 49,000; CT base 4,906,265 + 49,000 = 4,955,265 -> 4,955,000
-    # CT 495,500; total = 4,906,265 + 49,000 + 495,500 + 150,000 + 15,460 = 5,616,225
+    # duty: 4,906,000 x 1% = 49,060 -> 49,000; CT base 4,906,264 + 49,000 = 4,955,264 -> 4,955,000
+    # CT 495,500; total = 4,906,264 + 49,000 + 495,500 + 150,000 + 15,460 = 5,616,224
     assert result.duty_jpy == Decimal(49_000)
     assert result.consumption_tax_jpy == Decimal(495_500)
-    assert result.total_jpy == Decimal(5_616_225)
+    assert result.total_jpy == Decimal(5_616_224)
 
 
 def test_fx_uses_the_latest_rate_within_seven_days_else_refuses(camry):
@@ -188,14 +237,19 @@ def test_no_published_price_list_on_the_date(camry):
 
 
 def test_a_models_own_price_list_wins_over_the_makers(camry):
-    own = f.PriceListFactory(code="CAMRY-ONLY", maker=camry.maker, vehicle_model=camry.model)
+    f.PriceListFactory(code="CAMRY-ONLY", maker=camry.maker, vehicle_model=camry.model)
 
     with pytest.raises(PriceMissing) as refused:
         quote(camry)
 
+    # The maker's list prices all of it; the model's own (empty) list wins, so nothing is priced.
     assert refused.value.code == "price_missing"
-    assert set(refused.value.fields) == {"trim", "options", "color", "logistics"}
-    assert own.code == "CAMRY-ONLY"
+    assert refused.value.fields == {
+        "trim": ["Trim CAMRY-26-XSE has no price."],
+        "options": ["Option PKG-NAV has no price.", "Option MUDGUARD has no price."],
+        "color": ["Colour 089 has no price."],
+        "logistics": ["The model has no freight and insurance costs."],
+    }
 
 
 def test_an_invalid_configuration_is_refused_with_field_messages(camry):
@@ -223,8 +277,8 @@ def test_a_quote_writes_nothing(camry):
     with CaptureQueriesContext(connection) as captured:
         quote(camry)
 
-    assert captured.captured_queries
-    assert all(q["sql"].lstrip().upper().startswith("SELECT") for q in captured.captured_queries)
+    statements = [q["sql"].lstrip().split(None, 1)[0].upper() for q in captured.captured_queries]
+    assert statements == ["SELECT"] * 14
 
 
 def test_the_quote_runs_a_constant_number_of_queries(camry):
@@ -249,3 +303,22 @@ def test_the_quote_runs_a_constant_number_of_queries(camry):
     # 4 (configuration) + price list + FX + trim, option and colour prices + logistics + tax rules
     # + recycling deposit + fees + automobile tax = 14, plus the one query the test makes to list codes.
     assert_constant_queries(action, add, expected=15)
+
+
+def test_a_quote_handed_the_engine_data_does_not_load_it_again(camry):
+    data = trim_configuration_data(trim_id=camry.trim.pk)
+
+    with assert_query_count(10):
+        result = quote_build(
+            trim=camry.trim,
+            color_code="089",
+            option_codes=("PKG-NAV", "MUDGUARD"),
+            on_date=AFTER_LEVY,
+            data=data,
+        )
+
+    assert result.total_jpy == Decimal(5_562_324)
+    with pytest.raises(
+        ValueError, match="Configuration data of trim CAMRY-26-XSE cannot price trim CAMRY-26-LE"
+    ):
+        quote_build(trim=camry.other_trim, color_code="3U5", option_codes=(), data=data)
