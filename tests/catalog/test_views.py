@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 
 from catalog import models as m
-from catalog.demo import seed_catalog
+from catalog.demo import fiscal_half_code, fiscal_half_start, seed_catalog
 from catalog.selectors import portal
 from core import errors
+from core.clock import JST
 from core.demo import DemoResult
 from tests.catalog import factories as f
 from tests.catalog.midnight import crossing_midnight, today_changes_after_first_reading
@@ -28,6 +29,11 @@ PAGES = {
 }
 # Pages of one Camry row: hidden from dealers when the model is withdrawn from sale.
 CAMRY_PAGES = {name: url for name, url in PAGES.items() if name != "list"}
+
+
+def current_toyota_list() -> str:
+    """The code of the demo's Toyota list of the current fiscal half-year."""
+    return f"TOYOTA-{fiscal_half_code(fiscal_half_start(today()))}"
 
 
 @pytest.fixture
@@ -137,7 +143,7 @@ def test_catalog_groups_models_by_maker_with_badges_and_prices_in_japanese(clien
     assert "ケンタッキー工場" in camry
     assert "2026, 2027" in camry
     assert '<td class="num">4</td>' in camry
-    assert "¥6,580,000〜" in camry  # the LE, the cheapest of four trims on TOYOTA-2026H2
+    assert "¥6,580,000〜" in camry  # the LE, the cheapest of four trims on this half-year's list
     assert '<span class="badge ok">認定済み</span>' in camry
     assert "認定第US-0001号 · 2026-05-20" in camry
     tundra = text[text.index('data-testid="model-TUNDRA"') :]
@@ -172,8 +178,8 @@ def test_catalog_shows_a_withdrawn_model_as_withdrawn_and_a_model_without_prices
 
 
 def test_catalog_uses_the_price_list_in_effect_today(client, seeded, world):
-    # The first-half list (USD 400 less, same retail) ended on 2026-10-01; make today's retail differ.
-    m.TrimPrice.objects.filter(price_list__code="TOYOTA-2026H2", trim__code="CAMRY-26-LE").update(
+    # Last half-year's list (USD 400 less, same retail) has ended; make today's retail differ.
+    m.TrimPrice.objects.filter(price_list__code=current_toyota_list(), trim__code="CAMRY-26-LE").update(
         suggested_retail_jpy=Decimal(5_123_456)
     )
 
@@ -185,7 +191,7 @@ def test_catalog_uses_the_price_list_in_effect_today(client, seeded, world):
 
 def _priced_maker():
     maker = f.MakerFactory(code="TOYOTA")
-    price_list = f.PriceListFactory(maker=maker, effective_from=dt.date(2026, 1, 1))
+    price_list = f.PriceListFactory(maker=maker)  # in effect since a month ago
     return maker, price_list
 
 
@@ -257,7 +263,8 @@ def test_model_page_lists_trims_with_specs_prices_and_links(client, seeded, worl
     assert "¥6,580,000" in le
     assert 'name="trims" value="CAMRY-26-LE"' in le
     assert 'href="/catalog/trims/CAMRY-26-LE/configure/"' in le
-    assert "TOYOTA-2026H2 (2026-10-01から)" in text
+    current = fiscal_half_start(today())
+    assert f"TOYOTA-{fiscal_half_code(current)} ({current:%Y-%m-%d}から)" in text
 
 
 def test_model_page_says_undecided_for_an_empty_plate_class_and_warns_before_recognition(
@@ -370,9 +377,15 @@ def test_compare_answers_a_trim_the_dealer_may_not_see_like_an_unknown_one(clien
 # --- configurator, check endpoint and quote on the worked example (docs/catalog.md) --------------
 
 
+# The worked example of docs/catalog.md is priced on 2026-11-24, after the environmental levy ended
+# (2026-03-31): its figures hold on that day, whatever day the suite runs on.
+WORKED_EXAMPLE_AT = dt.datetime(2026, 11, 24, 12, 0, tzinfo=JST)
+
+
 @pytest.fixture
-def priced_today(camry):
-    """The Camry world with its USD/JPY rate (152.34) also dated today, so quotes price today."""
+def priced_today(camry, clock):
+    """The Camry world on the worked example's day, with its USD/JPY rate (152.34) dated that day."""
+    clock.set(WORKED_EXAMPLE_AT)
     m.FxRate.objects.update_or_create(
         rate_date=today(),
         base_currency="USD",
@@ -426,7 +439,7 @@ def test_check_with_htmx_returns_the_breakdown_partial(client, priced_today, wor
     assert "¥490,600" in text  # consumption tax
     assert "¥15,460" in text  # recycling deposit
     assert "1 USD = ¥152.3400" in text
-    assert "TOYOTA-2026 (2026-01-01から)" in text
+    assert f"TOYOTA-2026 ({priced_today.price_list.effective_from:%Y-%m-%d}から)" in text
     assert "1,000円未満切捨て" in text
     assert (
         'href="/catalog/trims/CAMRY-26-XSE/quote/?color=089&amp;options=PKG-NAV&amp;options=MUDGUARD"' in text
@@ -576,7 +589,7 @@ def test_quote_page_prints_everything_a_dealer_needs(client, priced_today, world
     assert "オプションDASHCAM (DASHCAM) — パッケージに含む" in text
     assert 'data-testid="quote-total">¥5,562,324<' in text
     assert "1 USD = ¥152.3400" in text
-    assert "TOYOTA-2026 (2026-01-01から)" in text
+    assert f"TOYOTA-2026 ({priced_today.price_list.effective_from:%Y-%m-%d}から)" in text
     assert "<td>CT-10</td>" in text
     assert "<td>10%</td>" not in text  # rates sit in a numeric cell
     assert '<td class="num">10%</td>' in text

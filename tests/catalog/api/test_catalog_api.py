@@ -11,6 +11,7 @@ from catalog.models import RecognitionStatus, Trim
 from catalog.services.price_lists import price_list_period_set
 from catalog.services.quote import quote_build
 from tests.catalog import factories as f
+from tests.catalog.conftest import camry_prices_since
 from tests.catalog.midnight import last_second_of, today_changes_after_first_reading
 from tests.clock import days_ago, days_ahead, today
 from tests.factories import TEST_ACTOR
@@ -83,7 +84,7 @@ def test_trim_list_shows_specs_model_status_and_todays_price(world, camry):
     }
     assert row["price"] == {
         "price_list": "TOYOTA-2026",
-        "effective_from": "2026-01-01",
+        "effective_from": camry_prices_since().isoformat(),
         "effective_to": None,
         "fob_usd": "28400.00",
         "suggested_retail_jpy": 5900000,

@@ -13,6 +13,7 @@ from catalog.errors import ConfigurationInvalid, FxRateMissing, PriceListMissing
 from catalog.selectors.configuration import trim_configuration_data
 from catalog.services.quote import ROUNDING_RULE_EN, quote_build, round_down_to, yen_down
 from tests.catalog import factories as f
+from tests.catalog.conftest import camry_prices_since
 from tests.queries import assert_constant_queries, assert_query_count
 
 pytestmark = pytest.mark.django_db
@@ -101,13 +102,13 @@ def test_the_quote_names_every_rate_and_rule_with_its_dates(camry):
     )
     assert (result.price_list.code, result.price_list.effective_from, result.price_list.effective_to) == (
         "TOYOTA-2026",
-        dt.date(2026, 1, 1),
+        camry_prices_since(),
         None,
     )
     assert [(r.code, r.rate, r.amount_jpy, r.effective_from, r.effective_to) for r in result.rules] == [
         ("DUTY-0", Decimal("0.0000"), None, dt.date(2000, 1, 1), None),
         ("CT-10", Decimal("0.1000"), None, dt.date(2019, 10, 1), None),
-        ("recycling_deposit:CAMRY", None, Decimal(15_460), dt.date(2026, 1, 1), None),
+        ("recycling_deposit:CAMRY", None, Decimal(15_460), camry_prices_since(), None),
     ]
     assert result.rounding_rule_en == ROUNDING_RULE_EN
     assert result.line("consumption_tax").basis == "¥4,906,000 x 0.1000"
@@ -160,7 +161,7 @@ def test_the_levy_applies_on_its_last_day(camry):
         ("DUTY-0", dt.date(2000, 1, 1), None),
         ("CT-10", dt.date(2019, 10, 1), None),
         ("LEVY-2", dt.date(2019, 10, 1), dt.date(2026, 3, 31)),
-        ("recycling_deposit:CAMRY", dt.date(2026, 1, 1), None),
+        ("recycling_deposit:CAMRY", camry_prices_since(), None),
     ]
     assert result.line("environmental_levy").basis == "¥4,906,000 x 0.0200"
 
@@ -226,18 +227,22 @@ def test_fx_uses_the_latest_rate_within_seven_days_else_refuses(camry):
 
 def test_no_published_price_list_on_the_date(camry):
     f.PriceListFactory(
-        code="DRAFT", maker=camry.maker, status=m.PriceListStatus.DRAFT, effective_from=dt.date(2025, 1, 1)
+        code="DRAFT", maker=camry.maker, status=m.PriceListStatus.DRAFT, effective_from=dt.date(2024, 1, 1)
     )
 
+    the_day_before = camry_prices_since() - dt.timedelta(days=1)  # only the draft covers it
+
     with pytest.raises(PriceListMissing) as refused:
-        quote(camry, on_date=dt.date(2025, 12, 31))
+        quote(camry, on_date=the_day_before)
 
     assert refused.value.code == "price_list_missing"
-    assert refused.value.fields == {"on_date": ["No published price list on 2025-12-31."]}
+    assert refused.value.fields == {"on_date": [f"No published price list on {the_day_before:%Y-%m-%d}."]}
 
 
 def test_a_models_own_price_list_wins_over_the_makers(camry):
-    f.PriceListFactory(code="CAMRY-ONLY", maker=camry.maker, vehicle_model=camry.model)
+    f.PriceListFactory(
+        code="CAMRY-ONLY", maker=camry.maker, vehicle_model=camry.model, effective_from=camry_prices_since()
+    )
 
     with pytest.raises(PriceMissing) as refused:
         quote(camry)
