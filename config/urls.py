@@ -30,6 +30,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
 ]
 
+handler400 = "core.api.fallback.bad_request"
 handler404 = "core.api.fallback.not_found"
 handler500 = "core.api.fallback.server_error"
 

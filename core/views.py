@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -26,35 +30,77 @@ def _login_limits() -> tuple[RateLimit, RateLimit]:
     )
 
 
+def _attempt_subjects(request) -> tuple[str, str]:
+    username = request.POST.get("username", "")[:150].strip().lower()
+    ip = client_ip(request)
+    return f"{ip}|{username}", ip
+
+
+def login_wait(request) -> int | None:
+    """Seconds to wait before this address (or this username from it) may try to log in again."""
+    per_user, per_ip = _login_limits()
+    user_subject, ip = _attempt_subjects(request)
+    return per_user.exceeded(user_subject) or per_ip.exceeded(ip)
+
+
+def login_attempt_record(request) -> None:
+    """After a login POST: a success clears the username's failures, a failure counts against both."""
+    per_user, per_ip = _login_limits()
+    user_subject, ip = _attempt_subjects(request)
+    if request.user.is_authenticated:
+        per_user.reset(user_subject)
+    else:
+        per_user.hit(user_subject)
+        per_ip.hit(ip)
+
+
+def _minutes(wait: int) -> int:
+    return max(1, round(wait / 60))
+
+
+def login_rate_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The portal's login limits around another login view (the admin's): same counters, same rule."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs) -> HttpResponse:
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        wait = login_wait(request)
+        if wait:
+            response = render(request, "core/login_throttled.html", {"minutes": _minutes(wait)}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        response = view(request, *args, **kwargs)
+        login_attempt_record(request)
+        return response
+
+    return wrapper
+
+
 class LoginView(auth_views.LoginView):
     """Django's login, refusing further attempts (429) after too many failures.
 
     Failures count per username at one address and per address; while a limit is exceeded the
-    password is not even checked, so guessing gains nothing.
+    password is not even checked, so guessing gains nothing. The admin's login shares the counters
+    (`login_rate_limited`, applied in core.admin).
     """
 
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        username = request.POST.get("username", "")[:150].strip().lower()
-        ip = client_ip(request)
-        per_user, per_ip = _login_limits()
-        wait = per_user.exceeded(f"{ip}|{username}") or per_ip.exceeded(ip)
+        wait = login_wait(request)
         if wait:
             form = self.get_form()
             form.errors.clear()
-            minutes = max(1, round(wait / 60))
             form.add_error(
-                None, _("Too many failed attempts. Try again in %(minutes)d minutes.") % {"minutes": minutes}
+                None,
+                _("Too many failed attempts. Try again in %(minutes)d minutes.")
+                % {"minutes": _minutes(wait)},
             )
             response = self.render_to_response(self.get_context_data(form=form))
             response.status_code = 429
             response["Retry-After"] = str(wait)
             return response
         response = super().post(request, *args, **kwargs)
-        if request.user.is_authenticated:
-            per_user.reset(f"{ip}|{username}")
-        else:
-            per_user.hit(f"{ip}|{username}")
-            per_ip.hit(ip)
+        login_attempt_record(request)
         return response

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -97,6 +98,15 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
 
     if isinstance(exc, exceptions.ValidationError):
         code, message, fields = "invalid", _("The request is not valid."), _flatten(exc.detail)
+    elif isinstance(exc, exceptions.Throttled):
+        # DRF builds its message from two strings, one of them never translated: say it in one piece.
+        wait = int(exc.wait or 1)
+        code, fields = "throttled", {}
+        message = ngettext(
+            "Too many requests. Try again in %(wait)d second.",
+            "Too many requests. Try again in %(wait)d seconds.",
+            wait,
+        ) % {"wait": wait}
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         code = _CODE_FOR_STATUS.get(response.status_code, "error")

@@ -1,5 +1,6 @@
 """Answers in the API's envelope for URLs no route matches, and for crashes under /api/."""
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -24,6 +25,26 @@ def not_found(request, exception=None):
     if _is_api(request):
         return api_not_found(request)
     return render(request, "404.html", status=404)
+
+
+_TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+
+
+def bad_request(request, exception=None):
+    """handler400 (Django's SuspiciousOperation family): the envelope under /api/, a page elsewhere.
+
+    A body over the size limit is 413, not 400. A bad Host header lands here too: the answer is
+    built from the path only, never from the host.
+    """
+    too_large = isinstance(exception, _TOO_LARGE)
+    status = 413 if too_large else 400
+    if _is_api(request):
+        if too_large:
+            body = error_body("too_large", _("The request body is larger than this service accepts."))
+        else:
+            body = error_body("bad_request", _("The request could not be understood."))
+        return JsonResponse(body, status=status)
+    return render(request, "400.html", {"too_large": too_large}, status=status)
 
 
 def server_error(request):

@@ -22,6 +22,10 @@ class CursorPagination(pagination.CursorPagination):
     def decode_cursor(self, request):
         # DRF answers a bad cursor with 404; it is bad input, so 400 naming the parameter.
         try:
-            return super().decode_cursor(request)
+            cursor = super().decode_cursor(request)
         except exceptions.NotFound as exc:
             raise exceptions.ValidationError({self.cursor_query_param: [_("Invalid cursor.")]}) from exc
+        # A position with a NUL character cannot be compared in PostgreSQL (a 500 there): bad input.
+        if cursor is not None and cursor.position is not None and "\x00" in str(cursor.position):
+            raise exceptions.ValidationError({self.cursor_query_param: [_("Invalid cursor.")]})
+        return cursor

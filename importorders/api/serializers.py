@@ -21,6 +21,10 @@ class DealerMemberSerializer(serializers.ModelSerializer):
 
     username = serializers.CharField(source="user.username")
     display_name = serializers.SerializerMethodField()
+    active = serializers.SerializerMethodField(
+        help_text="Whether the person can sign in and act for the dealer: both the membership and the "
+        "user account are active."
+    )
 
     class Meta:
         model = DealerMembership
@@ -28,6 +32,9 @@ class DealerMemberSerializer(serializers.ModelSerializer):
 
     def get_display_name(self, membership: DealerMembership) -> str:
         return membership.user.get_full_name() or membership.user.username
+
+    def get_active(self, membership: DealerMembership) -> bool:
+        return membership.active and membership.user.is_active
 
 
 class DealerKeySerializer(serializers.ModelSerializer):

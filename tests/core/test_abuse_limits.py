@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories import DEFAULT_PASSWORD, StaffUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +152,47 @@ def test_a_keyed_request_makes_one_cache_round_trip(world, redis_url, settings, 
 
     assert client.get("/api/v1/me/").status_code == 200
     assert len(sent) == 1
+
+
+def test_the_admin_login_is_refused_after_repeated_failures_even_with_the_right_password(client, settings):
+    settings.LOGIN_LIMIT_PER_USER = (3, 900)
+    StaffUserFactory(username="ops-tanaka", is_superuser=True)
+
+    statuses = [
+        client.post("/admin/login/", {"username": "ops-tanaka", "password": "wrong"}).status_code
+        for _ in range(3)
+    ]
+    response = client.post(
+        "/admin/login/", {"username": "ops-tanaka", "password": DEFAULT_PASSWORD}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert statuses == [200, 200, 200]
+    assert response.status_code == 429
+    assert response["Retry-After"] == "870"
+    assert "Too many failed attempts. Try again in 14 minutes." in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_portal_and_the_admin_share_the_same_counters(client, settings):
+    settings.LOGIN_LIMIT_PER_USER = (3, 900)
+    StaffUserFactory(username="ops-tanaka", is_superuser=True)
+    for _ in range(2):
+        client.post(reverse("login"), {"username": "ops-tanaka", "password": "wrong"})
+    client.post("/admin/login/", {"username": "ops-tanaka", "password": "wrong"})
+
+    portal = client.post(reverse("login"), {"username": "ops-tanaka", "password": DEFAULT_PASSWORD})
+    admin = client.post("/admin/login/", {"username": "ops-tanaka", "password": DEFAULT_PASSWORD})
+
+    assert (portal.status_code, admin.status_code) == (429, 429)
+
+
+def test_a_successful_admin_login_clears_the_failures(client, settings):
+    settings.LOGIN_LIMIT_PER_USER = (3, 900)
+    StaffUserFactory(username="ops-tanaka", is_superuser=True)
+    for _ in range(2):
+        client.post("/admin/login/", {"username": "ops-tanaka", "password": "wrong"})
+
+    assert (
+        client.post("/admin/login/", {"username": "ops-tanaka", "password": DEFAULT_PASSWORD}).status_code
+        == 302
+    )

@@ -95,3 +95,14 @@ def test_a_second_run_creates_no_duplicates_and_issues_fresh_passwords():
     for before, after in zip(first["users"], second["users"], strict=True):
         assert before["password"] != after["password"]
         assert authenticate(username=before["username"], password=before["password"]) is None
+
+
+def test_refuses_a_database_other_than_the_embedded_default_unless_forced(settings, monkeypatch):
+    settings.DEBUG = True
+    monkeypatch.setattr("core.management.commands.seed_demo.embedded_default_database", lambda: False)
+    users = get_user_model().objects.count()
+
+    with pytest.raises(CommandError, match="other than the embedded SQLite default"):
+        call_command("seed_demo", stdout=io.StringIO())
+
+    assert get_user_model().objects.count() == users

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -64,3 +66,11 @@ def test_the_only_periodic_task_is_the_worker_heartbeat():
     assert app.conf.beat_schedule == {
         "worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": 60.0},
     }
+
+
+@pytest.mark.parametrize("key", ["", "   ", "short-key"])
+def test_production_settings_refuse_an_empty_or_short_secret_key(key):
+    result = _run_manage("check", DJANGO_ALLOWED_HOSTS="orders.importer.example.jp", DJANGO_SECRET_KEY=key)
+
+    assert result.returncode == 1
+    assert "DJANGO_SECRET_KEY must be at least 50 characters" in result.stderr

@@ -12,8 +12,16 @@ from core.demo import DemoResult, seeders
 from core.history import history_actor_default
 
 
+def embedded_default_database() -> bool:
+    """Whether the default database is the embedded SQLite one (what `make run` serves)."""
+    return settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+
+
 class Command(BaseCommand):
-    help = "Load demo data and accounts. Refuses to run with DEBUG off unless --force is given."
+    help = (
+        "Load demo data and accounts. Refuses to run with DEBUG off, or on any database but the "
+        "embedded SQLite default, unless --force is given."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -24,8 +32,19 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if not settings.DEBUG and not options["force"]:
-            raise CommandError("seed_demo refuses to run with DEBUG off; pass --force if you really mean it.")
+        if not options["force"]:
+            if not settings.DEBUG:
+                raise CommandError(
+                    "seed_demo refuses to run with DEBUG off; pass --force if you really mean it."
+                )
+            # DEBUG on says nothing about the database: local settings with DATABASE_URL pointing at
+            # a shared PostgreSQL would get demo admins with printed passwords.
+            if not embedded_default_database():
+                raise CommandError(
+                    "seed_demo refuses to write demo accounts into a database other than the embedded "
+                    f"SQLite default (this one is {settings.DATABASES['default']['ENGINE']}); "
+                    "pass --force if you really mean it."
+                )
         autodiscover_modules("demo")
         result = DemoResult()
         with transaction.atomic(), history_actor_default(Actor.system("seed_demo")):
