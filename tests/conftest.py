@@ -108,3 +108,25 @@ def isolated_cache(settings):
 
     versioning._memo = None
     response_cache.clear()
+
+
+@pytest.fixture
+def worker_queue(redis_url, transactional_db):
+    """A real Celery worker thread consuming a queue of its own (tests may share one Redis)."""
+    import uuid
+
+    import celery.contrib.testing.tasks  # noqa: F401  (registers the ping task the test worker expects)
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery_app import app
+
+    queue = f"test-{uuid.uuid4().hex}"
+    previous = (app.conf.task_always_eager, app.conf.broker_url, app.conf.result_backend)
+    app.conf.task_always_eager = False
+    app.conf.broker_url = redis_url
+    app.conf.result_backend = redis_url
+    try:
+        with start_worker(app, pool="solo", queues=[queue], perform_ping_check=False, shutdown_timeout=10):
+            yield queue
+    finally:
+        app.conf.task_always_eager, app.conf.broker_url, app.conf.result_backend = previous

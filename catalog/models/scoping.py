@@ -63,10 +63,6 @@ class CatalogQuerySet(ScopedQuerySet):
         return self.for_dealers() if sees_catalog(caller) else self.none()
 
 
-def _published_rows(queryset: CatalogQuerySet) -> CatalogQuerySet:
-    return queryset.filter(price_list__status="published")
-
-
 class PlantQuerySet(CatalogQuerySet):
     def for_dealers(self) -> PlantQuerySet:
         return self.filter(maker__active=True)
@@ -121,4 +117,4 @@ class PriceRowQuerySet(CatalogQuerySet):
     """Rows of a price list (trim, option, colour prices, logistics, fees): published lists only."""
 
     def for_dealers(self) -> PriceRowQuerySet:
-        return _published_rows(self)
+        return self.filter(price_list__status="published")

@@ -17,8 +17,9 @@ class ScopedAPIMixin(GenericAPIView):
     """Every queryset a view touches goes through the model's restrict(caller).
 
     Set `queryset` (the unscoped base, with its select_related) and `lookup_field`, or override
-    get_queryset to return a scoped selector's queryset. A queryset that reaches pagination or an
-    object lookup without having been scoped is refused at run time (`UnscopedQuerySet`, a bug).
+    get_queryset to return a scoped selector's queryset. A queryset that reaches pagination
+    (`core.api.pagination.CursorPagination`) or an object lookup without having been scoped is
+    refused at run time (`UnscopedQuerySet`, a bug).
     A missing object and another tenant's object both raise the same NotFound.
     """
 
@@ -28,9 +29,6 @@ class ScopedAPIMixin(GenericAPIView):
 
     def get_queryset(self):
         return scoped(super().get_queryset(), self.caller)
-
-    def paginate_queryset(self, queryset):
-        return super().paginate_queryset(require_scoped(queryset, type(self).__name__))
 
     def get_object(self):
         lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field

@@ -35,11 +35,11 @@ def dealer_update(*, dealer: Dealer, actor: Actor, changes: DealerChanges, reaso
     """
     with transaction.atomic():
         locked = dealer_lock(dealer.pk)
-        changed = [name for name, value in changes.given().items() if getattr(locked, name) != value]
+        changed = {name: value for name, value in changes.given().items() if getattr(locked, name) != value}
         if not changed:
             return locked
-        for name in changed:
-            setattr(locked, name, changes.given()[name])
+        for name, value in changed.items():
+            setattr(locked, name, value)
         locked.full_clean()
         history_actor_set(locked, actor, reason=reason or "updated")
         locked.save(update_fields=[*changed, "updated_at"])

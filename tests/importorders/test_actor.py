@@ -2,20 +2,15 @@
 or the system. A key is never stored as a user."""
 
 import io
-import uuid
 
-import celery.contrib.testing.tasks  # noqa: F401  (registers the ping task the test worker expects)
 import pytest
 from celery import shared_task
-from celery.contrib.testing.worker import start_worker
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from config.celery_app import app
 from core.actors import Actor
 from importorders.models import Dealer, LogisticsPartner
 from importorders.services.dealers import DealerChanges, dealer_update
-from tests.factories import DEFAULT_PASSWORD, TEST_ACTOR, DealerFactory
+from tests.factories import DEFAULT_PASSWORD, DealerFactory
 
 
 def _actor(row) -> tuple[str, str, str, object]:
@@ -105,20 +100,6 @@ def dealer_deactivate(dealer_id: int) -> str:
     return dealer.code
 
 
-@pytest.fixture
-def worker_queue(redis_url, transactional_db):
-    queue = f"test-{uuid.uuid4().hex}"
-    previous = (app.conf.task_always_eager, app.conf.broker_url, app.conf.result_backend)
-    app.conf.task_always_eager = False
-    app.conf.broker_url = redis_url
-    app.conf.result_backend = redis_url
-    try:
-        with start_worker(app, pool="solo", queues=[queue], perform_ping_check=False, shutdown_timeout=10):
-            yield queue
-    finally:
-        app.conf.task_always_eager, app.conf.broker_url, app.conf.result_backend = previous
-
-
 @pytest.mark.celery_worker
 def test_a_task_on_a_real_worker_records_the_system(worker_queue):
     dealer = DealerFactory()
@@ -147,11 +128,3 @@ def test_seed_demo_records_itself():
     assert set(Dealer.history.values_list("history_actor_kind", "history_actor_ref").distinct()) == {
         ("system", "seed_demo")
     }
-
-
-@pytest.mark.django_db
-def test_history_rows_never_hold_a_key_principal_as_user(world):
-    dealer_update(dealer=world.dealer, actor=TEST_ACTOR, changes=DealerChanges(phone="03-0000-0000"))
-
-    users = set(Dealer.history.exclude(history_user=None).values_list("history_user", flat=True))
-    assert users <= set(get_user_model().objects.values_list("pk", flat=True))
