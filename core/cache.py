@@ -49,6 +49,10 @@ from django.core.cache.backends.redis import RedisCacheClient
 from django.utils.functional import cached_property
 
 
+class SharedCacheUnavailable(Exception):
+    """The shared cache (Redis) cannot be reached: callers degrade, or the request answers 503."""
+
+
 class ReusingRedisCacheClient(RedisCacheClient):
     """Same behaviour as Django's client; the redis.Redis object is made once per pool."""
 
