@@ -36,17 +36,37 @@ DRF
   so the authentication class and the throttle, which both get DRF's request, see the same one.
 
 What this module promises its callers
-- `get_and_count(key, counter_key, timeout)` returns exactly `(cache.get(key), count)` where count
-  is what `incr_window(counter_key, timeout)` would return, in one round trip (two on a window's
-  first hit, which also sets the expiry); the counter's expiry is set on its first hit only.
+- `get_many_and_count(keys, counter_key, timeout)` returns exactly `([cache.get(key) for key in
+  keys], count)` where count is what `incr_window(counter_key, timeout)` would return, in one round
+  trip (two on a window's first hit, which also sets the expiry); the counter's expiry is set on
+  its first hit only. `get_and_count(key, ...)` is the same for one key: `(value, count)`.
+- When Redis cannot be reached, every operation raises `SharedCacheUnavailable` (not redis-py's
+  errors), at once for BREAKER_SECONDS after a failure; the socket timeouts in settings bound how
+  long the first failure takes. Each caller decides how to degrade (docs/operations.md).
 - core.api.throttling stores `(scope, ident, counter_key, count)` on the Django request when a key
   lookup precounts a hit, and `refund` gives back exactly that one hit (`cache.decr`, Django's
   `incr(key, -1)`), or nothing when the window's counter is already gone.
 """
 
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import redis.exceptions
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 from django.utils.functional import cached_property
+
+logger = logging.getLogger(__name__)
+
+# What "Redis cannot be reached" looks like from redis-py: refused or reset connections, timeouts,
+# a server still loading its data (BusyLoadingError is a ConnectionError).
+OUTAGE_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+# After a failure, operations fail at once for this long instead of each waiting for a timeout.
+BREAKER_SECONDS = 2.0
 
 
 class SharedCacheUnavailable(Exception):
@@ -54,11 +74,62 @@ class SharedCacheUnavailable(Exception):
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
-    """Same behaviour as Django's client; the redis.Redis object is made once per pool."""
+    """Django's client, with the redis.Redis object made once per pool and outages made explicit.
+
+    Every operation that cannot reach Redis raises SharedCacheUnavailable (never redis-py's own
+    errors), and for BREAKER_SECONDS after such a failure every operation raises it at once.
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._clients: dict[int, object] = {}  # id(pool) -> redis.Redis; Django keeps its pools
+        self._down_until = 0.0  # time.monotonic() before which Redis is taken to be down
+
+    def guarded(self, operation: Callable[..., Any], *args, **kwargs) -> Any:
+        """Run one Redis operation; an outage becomes SharedCacheUnavailable."""
+        if self._down_until and time.monotonic() < self._down_until:
+            raise SharedCacheUnavailable("Redis was unreachable a moment ago")
+        try:
+            result = operation(*args, **kwargs)
+        except OUTAGE_ERRORS as exc:
+            self._down_until = time.monotonic() + BREAKER_SECONDS
+            logger.warning("Redis is unreachable (%s: %s); degrading", exc.__class__.__name__, exc)
+            raise SharedCacheUnavailable(str(exc)) from exc
+        self._down_until = 0.0
+        return result
+
+    def add(self, key, value, timeout):
+        return self.guarded(super().add, key, value, timeout)
+
+    def get(self, key, default):
+        return self.guarded(super().get, key, default)
+
+    def set(self, key, value, timeout):
+        return self.guarded(super().set, key, value, timeout)
+
+    def touch(self, key, timeout):
+        return self.guarded(super().touch, key, timeout)
+
+    def delete(self, key):
+        return self.guarded(super().delete, key)
+
+    def get_many(self, keys):
+        return self.guarded(super().get_many, keys)
+
+    def has_key(self, key):
+        return self.guarded(super().has_key, key)
+
+    def incr(self, key, delta):
+        return self.guarded(super().incr, key, delta)
+
+    def set_many(self, data, timeout):
+        return self.guarded(super().set_many, data, timeout)
+
+    def delete_many(self, keys):
+        return self.guarded(super().delete_many, keys)
+
+    def clear(self):
+        return self.guarded(super().clear)
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
@@ -86,7 +157,9 @@ class RedisCache(DjangoRedisCache):
         Callers put the window's start in the key, so a counter that missed its EXPIRE (a crash
         between the two commands) is never counted against again; it only lingers.
         """
-        key = self.make_key(key)
+        return self._cache.guarded(self._incr_window, self.make_key(key), timeout)
+
+    def _incr_window(self, key: str, timeout: int) -> int:
         client = self._cache.get_client(key, write=True)
         count = int(client.incr(key))
         if count == 1:
@@ -95,12 +168,22 @@ class RedisCache(DjangoRedisCache):
 
     def get_and_count(self, key: str, counter_key: str, timeout: int):
         """`get(key)` and `incr_window(counter_key)` in one round trip: (value or None, count)."""
-        key, counter_key = self.make_key(key), self.make_key(counter_key)
-        client = self._cache.get_client(key, write=True)
+        (value,), count = self.get_many_and_count([key], counter_key, timeout)
+        return value, count
+
+    def get_many_and_count(self, keys: Sequence[str], counter_key: str, timeout: int):
+        """`get` of each key and `incr_window(counter_key)` in one round trip: ([value or None], count)."""
+        made = [self.make_key(key) for key in keys]
+        return self._cache.guarded(self._get_many_and_count, made, self.make_key(counter_key), timeout)
+
+    def _get_many_and_count(self, keys: list[str], counter_key: str, timeout: int):
+        client = self._cache.get_client(keys[0], write=True)
         pipeline = client.pipeline(transaction=False)
-        pipeline.get(key)
+        for key in keys:
+            pipeline.get(key)
         pipeline.incr(counter_key)
-        raw, count = pipeline.execute()
+        *raws, count = pipeline.execute()
         if count == 1:
             client.expire(counter_key, timeout)
-        return (None if raw is None else self._cache._serializer.loads(raw)), int(count)
+        loads = self._cache._serializer.loads
+        return [None if raw is None else loads(raw) for raw in raws], int(count)

@@ -1,14 +1,25 @@
-"""Fixed-window rate limits in the cache (Redis when configured): login attempts and bad keys."""
+"""Fixed-window rate limits in the cache (Redis when configured): login attempts and bad keys.
+
+While Redis cannot be reached, limits are counted in this process's memory instead
+(`_local`): each process then enforces the limit on its own, so a subject may get up to
+one limit per process until Redis answers again. Nothing is unlimited, nothing answers 500.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 
 from core import clock
+from core.cache import SharedCacheUnavailable
+
+# Counters used while the shared cache is unreachable (see the module docstring).
+_local = LocMemCache("ratelimit-fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 
 
 def _now() -> float:
@@ -48,20 +59,20 @@ class RateLimit:
     def hit(self, subject: str) -> int:
         """Count one hit; returns the count in the current window."""
         key, remaining = self._key(subject)
-        if hasattr(cache, "incr_window"):  # Redis: one round trip
-            return cache.incr_window(key, remaining + 1)
-        if cache.add(key, 1, timeout=remaining + 1):
-            return 1
         try:
-            return cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=remaining + 1)
-            return 1
+            if hasattr(cache, "incr_window"):  # Redis: one round trip
+                return cache.incr_window(key, remaining + 1)
+            return _count(cache, key, remaining + 1)
+        except SharedCacheUnavailable:
+            return _count(_local, key, remaining + 1)
 
     def exceeded(self, subject: str) -> int | None:
         """Seconds to wait if the subject is over its limit in this window, else None."""
         key, remaining = self._key(subject)
-        count = cache.get(key, 0)
+        try:
+            count = cache.get(key, 0)
+        except SharedCacheUnavailable:
+            count = _local.get(key, 0)
         return max(remaining, 1) if count >= self.limit else None
 
     def seconds_left(self) -> int:
@@ -70,4 +81,18 @@ class RateLimit:
         return max(self.window - now % self.window, 1)
 
     def reset(self, subject: str) -> None:
-        cache.delete(self._key(subject)[0])
+        key = self._key(subject)[0]
+        _local.delete(key)
+        with contextlib.suppress(SharedCacheUnavailable):  # the shared counter expires with its window
+            cache.delete(key)
+
+
+def _count(backend, key: str, timeout: int) -> int:
+    """add-then-incr counting for backends without incr_window (in-memory caches)."""
+    if backend.add(key, 1, timeout=timeout):
+        return 1
+    try:
+        return backend.incr(key)
+    except ValueError:  # expired between add and incr
+        backend.add(key, 1, timeout=timeout)
+        return 1

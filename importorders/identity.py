@@ -3,15 +3,29 @@
 Registered with core in ImportOrdersConfig.ready(); core's authentication and scoping call these.
 
 A key's facts (hash, revocation, expiry, owner) are cached by its public prefix for
-KEY_CACHE_SECONDS, so a keyed request needs no database query. The services that change a key or
-its owner (importorders.services.keys, .dealers, .partners) drop the cached entries when their
-transaction commits (`key_cache_forget`), so revoking a key or deactivating a dealer takes effect
-at once where the cache is shared (Redis); the timeout is the safety net for changes made behind
-the services' back (raw SQL, a shell).
+KEY_CACHE_SECONDS, so a keyed request needs no database query. Changing a key or its owner must
+take effect on the very next request in every process, so the services that do it
+(importorders.services.keys, .dealers, .partners, and the admin) call `key_cache_forget`, which
+*fences* the prefix: a marker under its own cache key, written before the change commits and again
+right after. While the fence stands (FENCE_SECONDS), every lookup of that prefix reads the database
+and caches nothing. Deleting the cached facts alone is not enough: a request that read the old
+facts (from the database or the cache) before the commit would write them back after the delete
+and keep a revoked key working for a minute. With the fence, such a late write is ignored by every
+reader until it has expired (no lookup caches what it read more than STALE_WRITE_SECONDS ago, and
+the fence outlives any entry by more than that). The fence is read in the same cache round trip as
+the facts and the throttle counter: the hot path stays one round trip.
+
+When Redis cannot be reached, keys are looked up in the database on every request (nothing is
+cached), and a change that cannot fence its keys is refused (SharedCacheUnavailable: 503) rather
+than committed with stale facts left in the cache. The timeout is the safety net for changes made
+behind the services' back (raw SQL, a shell).
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -21,11 +35,17 @@ from django.core.cache import cache
 from django.db import transaction
 
 from core import clock
+from core.cache import SharedCacheUnavailable
 from core.callers import ANONYMOUS, Caller, back_office_roles_for
 from importorders.models import DealerAPIKey, DealerMembership, PartnerAPIKey
 from importorders.models.keys import LAST_USED_RESOLUTION
 
+logger = logging.getLogger(__name__)
+
 KEY_CACHE_SECONDS = 60
+# A fence outlives any entry written before it (KEY_CACHE_SECONDS) plus the stale-write bound.
+FENCE_SECONDS = 2 * KEY_CACHE_SECONDS
+STALE_WRITE_SECONDS = 10
 _KEY_MODELS = {"d": (DealerAPIKey, "dealer"), "p": (PartnerAPIKey, "partner")}
 _UNKNOWN = "unknown"
 
@@ -58,11 +78,45 @@ def _cache_key(prefix: str) -> str:
     return f"apikey:{prefix}"
 
 
-def key_cache_forget(prefixes: Iterable[str]) -> None:
-    """Drop cached key facts once the current transaction commits (or now, outside one)."""
-    keys = [_cache_key(prefix) for prefix in prefixes]
-    if keys:
-        transaction.on_commit(lambda: cache.delete_many(keys))
+def _fence_key(prefix: str) -> str:
+    return f"apikey-fence:{prefix}"
+
+
+def _fence(prefixes: list[str]) -> None:
+    cache.set_many({_fence_key(prefix): 1 for prefix in prefixes}, FENCE_SECONDS)
+    cache.delete_many([_cache_key(prefix) for prefix in prefixes])
+
+
+def key_cache_forget(prefixes: Iterable[str], *, issued: bool = False) -> None:
+    """Fence these keys' cached facts now and again when the current transaction commits.
+
+    Call it inside the transaction that changes the keys or their owner. Raises
+    SharedCacheUnavailable when Redis cannot be reached, so that transaction rolls back: a change
+    is refused rather than left hidden behind cached facts.
+
+    `issued`: the keys are new. Nobody can have read facts about a prefix that did not exist, only
+    "unknown", so the entries are deleted (now and on commit) without a fence, and the new key is
+    cached from its first use.
+    """
+    prefixes = list(prefixes)
+    if not prefixes:
+        return
+
+    def forget() -> None:
+        if issued:
+            cache.delete_many([_cache_key(prefix) for prefix in prefixes])
+        else:
+            _fence(prefixes)
+
+    forget()
+
+    def after_commit() -> None:
+        try:
+            forget()
+        except SharedCacheUnavailable:  # what was written before the commit still stands
+            logger.warning("Could not refresh the key cache of %s after commit", prefixes)
+
+    transaction.on_commit(after_commit)
 
 
 def _snapshot(key, owner_field: str) -> KeySnapshot:
@@ -111,18 +165,44 @@ def _kind(prefix: str) -> str:
     return f"{_KEY_MODELS[prefix[0]][1]}_key"
 
 
-def _load(prefix: str, fetch=None) -> KeySnapshot | None:
-    cached = fetch(_cache_key(prefix), _kind(prefix), prefix) if fetch else cache.get(_cache_key(prefix))
+def _read(prefix: str, fetch) -> tuple[object | None, bool]:
+    """(cached facts or None, whether they may be trusted and written back)."""
+    keys = [_cache_key(prefix), _fence_key(prefix)]
+    try:
+        if fetch:
+            cached, fence = fetch(keys, _kind(prefix), prefix)
+        else:
+            found = cache.get_many(keys)
+            cached, fence = found.get(keys[0]), found.get(keys[1])
+    except SharedCacheUnavailable:
+        return None, False
+    if fence is not None:
+        return None, False
+    return cached, True
+
+
+def _write_back(value: object, prefix: str, read_at: float) -> None:
+    """Cache what was read at `read_at` (time.monotonic()), unless that is too long ago."""
+    if time.monotonic() - read_at > STALE_WRITE_SECONDS:
+        return
+    with contextlib.suppress(SharedCacheUnavailable):
+        cache.set(_cache_key(prefix), value, KEY_CACHE_SECONDS)
+
+
+def _load(prefix: str, fetch, read_at: float) -> tuple[KeySnapshot | None, bool]:
+    """(the key's facts or None if unknown, whether the cache may be written for it)."""
+    cached, cacheable = _read(prefix, fetch)
     if cached is not None:
-        return None if cached == _UNKNOWN else cached
+        return (None if cached == _UNKNOWN else cached), cacheable
     model, owner_field = _KEY_MODELS[prefix[0]]
     key = model.objects.select_related(owner_field).filter(prefix=prefix).first()
     snapshot = _snapshot(key, owner_field) if key else None
-    cache.set(_cache_key(prefix), snapshot or _UNKNOWN, KEY_CACHE_SECONDS)
-    return snapshot
+    if cacheable:
+        _write_back(snapshot or _UNKNOWN, prefix, read_at)
+    return snapshot, cacheable
 
 
-def _touch(snapshot: KeySnapshot) -> KeySnapshot:
+def _touch(snapshot: KeySnapshot, cacheable: bool, read_at: float) -> KeySnapshot:
     """Record use at most once per LAST_USED_RESOLUTION, in the database and the cached facts."""
     now = clock.now()
     if snapshot.last_used_at is not None and now - snapshot.last_used_at < LAST_USED_RESOLUTION:
@@ -130,7 +210,8 @@ def _touch(snapshot: KeySnapshot) -> KeySnapshot:
     model, _ = _KEY_MODELS[snapshot.prefix[0]]
     model.objects.filter(pk=snapshot.pk).update(last_used_at=now)
     snapshot = replace(snapshot, last_used_at=now)
-    cache.set(_cache_key(snapshot.prefix), snapshot, KEY_CACHE_SECONDS)
+    if cacheable:
+        _write_back(snapshot, snapshot.prefix, read_at)
     return snapshot
 
 
@@ -139,13 +220,14 @@ def principal_for_key(raw_key: str, fetch=None) -> tuple[KeyPrincipal, KeySnapsh
     prefix, dot, _secret = raw_key.partition(".")
     if not dot or len(prefix) != 8 or prefix[0] not in _KEY_MODELS:
         return None
-    snapshot = _load(prefix, fetch)
+    read_at = time.monotonic()
+    snapshot, cacheable = _load(prefix, fetch, read_at)
     if snapshot is None or not snapshot.usable:
         return None
     model, _ = _KEY_MODELS[prefix[0]]
     if not model.objects.key_generator.verify(raw_key, snapshot.hashed_key):
         return None
-    snapshot = _touch(snapshot)
+    snapshot = _touch(snapshot, cacheable, read_at)
     return KeyPrincipal(snapshot), snapshot
 
 

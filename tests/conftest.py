@@ -105,9 +105,11 @@ def isolated_cache(settings):
     # Process-level memos that sit in front of the cache start empty too.
     from catalog import versioning
     from catalog.api.views import response_cache
+    from core import ratelimit
 
     versioning._memo = None
     response_cache.clear()
+    ratelimit._local.clear()  # counters kept in memory while Redis is down
 
 
 @pytest.fixture

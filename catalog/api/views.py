@@ -58,11 +58,15 @@ def _visibility(caller: Caller) -> str:
     return "dealer" if sees_catalog(caller) else "none"
 
 
-def _cache_key(request: Request, caller: Caller, today: dt.date) -> tuple:
+def _cache_key(request: Request, caller: Caller, today: dt.date) -> tuple | None:
     """The key of a cached catalog read; `today` is the request's one reading of the date in Japan,
-    which also prices the body, so an entry is never priced on a date other than its key's."""
+    which also prices the body, so an entry is never priced on a date other than its key's.
+    None (build, do not cache) while there is no catalog version (Redis unreachable)."""
+    version = catalog_version()
+    if version is None:
+        return None
     return (
-        catalog_version(),
+        version,
         _visibility(caller),
         get_language(),
         today.isoformat(),

@@ -121,6 +121,12 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="importorders"),
             "TIMEOUT": 300,
+            # An unreachable Redis must cost a request little: requests degrade without it
+            # (docs/operations.md), and after one failure core.cache stops trying for 2 s.
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=0.5),
+            },
         }
     }
 else:

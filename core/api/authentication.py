@@ -21,8 +21,9 @@ from core.ratelimit import RateLimit, client_ip
 
 KEY_KEYWORD = "Api-Key"
 
-# resolver(raw_key, fetch) -> (principal, key facts) or None. `fetch(cache_key, scope, ident)`
-# reads the key's cached facts and counts the throttle hit of (scope, ident) in one round trip.
+# resolver(raw_key, fetch) -> (principal, key facts) or None. `fetch(cache_keys, scope, ident)`
+# reads the cached values of those keys (a list) and counts the throttle hit of (scope, ident) in one
+# round trip; it raises core.cache.SharedCacheUnavailable when Redis cannot be reached.
 KeyResolver = Callable[..., tuple[Any, Any] | None]
 _key_resolver: KeyResolver | None = None
 

@@ -28,8 +28,13 @@ class ResponseCache:
         with self._lock:
             self._entries.clear()
 
-    def respond(self, key: Hashable, build: Callable[[], Response]) -> HttpResponse | Response:
-        """The cached body for `key`, or build, render and keep it (only when it is a 200)."""
+    def respond(self, key: Hashable | None, build: Callable[[], Response]) -> HttpResponse | Response:
+        """The cached body for `key`, or build, render and keep it (only when it is a 200).
+
+        A None key builds without caching (e.g. while the data's version cannot be read).
+        """
+        if key is None:
+            return build()
         with self._lock:
             body = self._entries.get(key)
             if body is not None:

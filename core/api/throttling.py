@@ -9,13 +9,14 @@ a real key's budget by sending its prefix with a wrong secret.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle
 
+from core.cache import SharedCacheUnavailable
 from core.callers import get_caller
 from core.ratelimit import RateLimit, client_ip
 
@@ -42,23 +43,32 @@ def _django_request(request):
     return getattr(request, "_request", request)
 
 
-def precount(request, *, scope: str, ident: str, fetch_key: str) -> Any:
-    """Fetch `fetch_key` from the cache and count a throttle hit for (scope, ident), together."""
+def precount(request, *, scope: str, ident: str, fetch_keys: Sequence[str]) -> list[Any]:
+    """Fetch `fetch_keys` from the cache and count a throttle hit for (scope, ident), together.
+
+    Raises SharedCacheUnavailable when Redis cannot be reached; nothing is precounted then, and
+    the throttle counts the hit itself (in this process's memory, see core.ratelimit).
+    """
     limit = rate_limit_for(scope)
     if limit is None:
-        return cache.get(fetch_key)
+        return _get_many(fetch_keys)
     counter_key, seconds_left = limit.counter_key(ident)
-    if hasattr(cache, "get_and_count"):  # Redis: one round trip
-        value, count = cache.get_and_count(fetch_key, counter_key, seconds_left + 1)
+    if hasattr(cache, "get_many_and_count"):  # Redis: one round trip
+        values, count = cache.get_many_and_count(fetch_keys, counter_key, seconds_left + 1)
     else:
-        value, count = cache.get(fetch_key), limit.hit(ident)
+        values, count = _get_many(fetch_keys), limit.hit(ident)
     setattr(_django_request(request), _PRECOUNT_ATTR, (scope, ident, counter_key, count))
-    return value
+    return values
 
 
-def precounter(request) -> Callable[[str, str, str], Any]:
-    """A fetch function for key resolvers: fetch(cache_key, scope, ident) with the hit precounted."""
-    return lambda fetch_key, scope, ident: precount(request, scope=scope, ident=ident, fetch_key=fetch_key)
+def _get_many(keys: Sequence[str]) -> list[Any]:
+    found = cache.get_many(keys)
+    return [found.get(key) for key in keys]
+
+
+def precounter(request) -> Callable[[Sequence[str], str, str], list[Any]]:
+    """A fetch function for key resolvers: fetch(cache_keys, scope, ident) with the hit precounted."""
+    return lambda fetch_keys, scope, ident: precount(request, scope=scope, ident=ident, fetch_keys=fetch_keys)
 
 
 def refund(request) -> None:
@@ -68,7 +78,8 @@ def refund(request) -> None:
     if precounted is None:
         return
     delattr(target, _PRECOUNT_ATTR)
-    with contextlib.suppress(ValueError):  # the window ended in between: nothing to give back
+    # The window ended in between (ValueError), or Redis is gone: nothing to give back.
+    with contextlib.suppress(ValueError, SharedCacheUnavailable):
         cache.decr(precounted[2])
 
 

@@ -42,7 +42,7 @@ class KeyOwner(models.Model):
     """A dealer or partner that holds API keys.
 
     Authentication caches each key with its owner's facts (active, names): the services that change
-    an owner or its keys drop those cached entries on commit (`importorders.identity.key_cache_forget`).
+    an owner or its keys fence those entries (`importorders.identity.key_cache_forget`).
     """
 
     class Meta:

@@ -25,7 +25,7 @@ def api_key_issue(*, key_row: ApiKey, actor: Actor) -> str:
         history_actor_set(key_row, actor, reason="issued")
         key_row.save()
         # A prefix looked up before it existed is cached as unknown: forget that too.
-        key_cache_forget([key_row.prefix])
+        key_cache_forget([key_row.prefix], issued=True)
     return raw_key
 
 

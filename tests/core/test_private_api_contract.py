@@ -208,6 +208,18 @@ def test_get_and_count_returns_what_get_and_incr_window_would(backend, value):
     assert [count for _, count in fetched] == twin == [1, 2, 3]
 
 
+def test_get_many_and_count_returns_each_value_in_order_and_one_count(backend, round_trips):
+    backend.set("facts", {"a": 1})
+    backend.set("fence", 1)
+    backend.get_many_and_count(["facts"], "hits", 60)  # connects, counts, sets the expiry
+    round_trips.clear()
+
+    fetched = backend.get_many_and_count(["fence", "nothing", "facts"], "hits", 60)
+
+    assert fetched == ([1, None, {"a": 1}], 2)
+    assert len(round_trips) == 1
+
+
 def test_get_and_count_of_a_missing_value_is_none_and_still_counts(backend):
     assert backend.get_and_count("nothing", "hits", 60) == (None, 1)
     assert backend.get_and_count("nothing", "hits", 60) == (None, 2)
@@ -352,10 +364,10 @@ def test_precount_stores_the_hit_on_the_django_request(redis_default_cache, mid_
     request = Request(HttpRequest())
     redis_default_cache.set("facts", {"ok": True})
 
-    value = throttling.precount(request, scope="dealer_key", ident="dAAAAAAA", fetch_key="facts")
+    value = throttling.precount(request, scope="dealer_key", ident="dAAAAAAA", fetch_keys=["facts"])
 
     counter = _counter("dealer_key", "dAAAAAAA")
-    assert value == {"ok": True}
+    assert value == [{"ok": True}]
     assert getattr(request._request, throttling._PRECOUNT_ATTR) == ("dealer_key", "dAAAAAAA", counter, 1)
     assert redis_default_cache.get(counter) == 1
 
@@ -364,7 +376,7 @@ def test_refund_gives_back_exactly_one_hit_once(redis_default_cache, mid_window)
     request = Request(HttpRequest())
     counter = _counter("partner_key", "pAAAAAAA")
     for _ in range(2):
-        throttling.precount(request, scope="partner_key", ident="pAAAAAAA", fetch_key="facts")
+        throttling.precount(request, scope="partner_key", ident="pAAAAAAA", fetch_keys=["facts"])
     assert redis_default_cache.get(counter) == 2
 
     throttling.refund(request)
@@ -376,7 +388,7 @@ def test_refund_gives_back_exactly_one_hit_once(redis_default_cache, mid_window)
 
 def test_a_refund_after_the_window_ended_creates_nothing(redis_default_cache, mid_window, raw):
     request = Request(HttpRequest())
-    throttling.precount(request, scope="dealer_key", ident="dAAAAAAA", fetch_key="facts")
+    throttling.precount(request, scope="dealer_key", ident="dAAAAAAA", fetch_keys=["facts"])
     counter = _counter("dealer_key", "dAAAAAAA")
     redis_default_cache.delete(counter)  # the window's counter expired in between
 

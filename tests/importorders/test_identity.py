@@ -166,3 +166,76 @@ def test_a_revoked_key_fails_on_the_very_next_request(world, django_capture_on_c
         api_key_revoke(key=key, actor=TEST_ACTOR, reason="leaked")
 
     assert client.get("/api/v1/me/").status_code == 401
+
+
+# --- A change racing a lookup in flight: the lookup must not leave the old facts in the cache ------
+
+
+@pytest.fixture
+def change_midway(monkeypatch, django_capture_on_commit_callbacks):
+    """arrange(point, change): the next lookup runs `change()` (committed, with its on-commit work)
+    midway, at `point`: "_snapshot" (after reading the database) or "_touch" (before recording the
+    use, which rewrites the cached facts). Only once: later lookups run undisturbed."""
+    from importorders import identity
+
+    def arrange(point: str, change) -> None:
+        original = getattr(identity, point)
+
+        def then_change(*args, **kwargs):
+            monkeypatch.setattr(identity, point, original)
+            if point == "_snapshot":
+                result = original(*args, **kwargs)
+                with django_capture_on_commit_callbacks(execute=True):
+                    change()
+                return result
+            with django_capture_on_commit_callbacks(execute=True):
+                change()
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(identity, point, then_change)
+
+    return arrange
+
+
+@pytest.mark.parametrize("change", ["revoke", "deactivate dealer"])
+def test_a_lookup_that_read_the_database_before_a_change_cannot_cache_the_old_facts(change_midway, change):
+    dealer = DealerFactory()
+    key, raw = dealer_key_issue(dealer=dealer, name="dms", actor=TEST_ACTOR)
+    changes = {
+        "revoke": lambda: api_key_revoke(key=key, actor=TEST_ACTOR),
+        "deactivate dealer": lambda: dealer_update(
+            dealer=dealer, actor=TEST_ACTOR, changes=DealerChanges(active=False)
+        ),
+    }
+    change_midway("_snapshot", changes[change])
+
+    assert principal_for_key(raw) is not None  # this request began before the change: it may pass
+
+    assert principal_for_key(raw) is None  # every later one is refused
+
+
+def test_a_use_recorded_after_a_revocation_does_not_bring_the_key_back(change_midway, clock):
+    key, raw = dealer_key_issue(dealer=DealerFactory(), name="dms", actor=TEST_ACTOR)
+    assert principal_for_key(raw) is not None  # cached, use recorded
+    clock.advance(minutes=5)  # the next use records itself again, rewriting the cached facts
+    change_midway("_touch", lambda: api_key_revoke(key=key, actor=TEST_ACTOR))
+
+    assert principal_for_key(raw) is not None  # read from the cache before the revocation
+
+    assert principal_for_key(raw) is None
+
+
+def test_after_a_change_lookups_read_the_database_until_the_fence_lifts(django_capture_on_commit_callbacks):
+    dealer = DealerFactory()
+    _key, raw = dealer_key_issue(dealer=dealer, name="dms", actor=TEST_ACTOR)
+    principal_for_key(raw)
+    with django_capture_on_commit_callbacks(execute=True):
+        dealer_update(dealer=dealer, actor=TEST_ACTOR, changes=DealerChanges(phone="03-1111-2222"))
+
+    for _ in range(2):
+        with assert_query_count(1):  # fenced: read, not cached
+            assert principal_for_key(raw) is not None
+    cache.delete(f"apikey-fence:{_key.prefix}")  # the fence expired
+    principal_for_key(raw)
+    with assert_query_count(0):
+        assert principal_for_key(raw) is not None
