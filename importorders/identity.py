@@ -5,7 +5,7 @@ Registered with core in ImportOrdersConfig.ready(); core's authentication and sc
 A key's facts (hash, revocation, expiry, owner) are cached by its public prefix for
 KEY_CACHE_SECONDS, so a keyed request needs no database query. Changing a key or its owner must
 take effect on the very next request in every process, so the services that do it
-(importorders.services.keys, .dealers, .partners, and the admin) call `key_cache_forget`, which
+(importorders.services.keys and .dealers, and the admin) call `key_cache_forget`, which
 *fences* the prefix: a marker under its own cache key, written before the change commits and again
 right after. While the fence stands (FENCE_SECONDS), every lookup of that prefix reads the database
 and caches nothing. Deleting the cached facts alone is not enough: a request that read the old
