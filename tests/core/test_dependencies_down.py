@@ -1,10 +1,14 @@
-"""A dependency that is down answers 503 with Retry-After: never a 500.
+"""A dependency that is down answers 503 with Retry-After within seconds: never a 500, never a hang.
 
-Each kind of outage error, raised in a DRF view under /api/ and in a portal page, answers the 503
-envelope or the 503 page and is still logged.
+In process: each kind of outage error, raised in a DRF view under /api/ and in a portal page,
+answers the 503 envelope or the 503 page and is still logged. Against a real server (the
+Procfile's gunicorn with PostgreSQL at a port nothing listens on, and a Redis that accepts
+connections but never answers): how long each answer takes. Those need psycopg installed, not a
+running PostgreSQL, so they run on every database.
 """
 
 import logging
+import time
 from types import SimpleNamespace
 
 import psycopg
@@ -15,6 +19,7 @@ from rest_framework.test import APIClient
 
 from core.api.fallback import dependency_outage
 from tests.core.error_urls import OUTAGES
+from tests.servers import blackhole, free_port, gunicorn_server
 
 UNAVAILABLE_EN = {
     "error": {
@@ -26,6 +31,13 @@ UNAVAILABLE_EN = {
 PAGE_TITLE = "<title>503 · importorders</title>"
 PAGE_JA = "サービスが一時的に利用できません"
 PAGE_EN = "The service is temporarily unavailable"
+# A dealer key's shape: the prefix is looked up in the database (nothing is cached yet).
+SOME_DEALER_KEY = {"Authorization": "Api-Key dAbC1234.not-a-real-secret"}
+# A session cookie of a valid shape: the session is read from the database.
+SOME_SESSION = {"Cookie": "sessionid=abcdefghijklmnopqrstuvwxyz012345"}
+# A loaded two-core CI machine may be slow; the defaults answer in about 2 s (the pool's timeout).
+BOUND_503 = 5.0
+BOUND_READYZ = 3.0
 
 
 # --- What counts as an outage -----------------------------------------------------------------------
@@ -138,3 +150,83 @@ def test_an_outage_is_still_logged_with_its_traceback(crash_client, caplog, url)
         ("ERROR", f"Service Unavailable: {url}")
     ]
     assert caplog.records[0].exc_info[0] in {type(make()) for make in OUTAGES.values()}
+
+
+@pytest.mark.django_db
+def test_readyz_gives_up_on_a_redis_that_accepts_but_never_answers(client, settings):
+    with blackhole() as port:
+        settings.REDIS_URL = f"redis://127.0.0.1:{port}/0"
+        started = time.monotonic()
+        response = client.get("/readyz")
+        seconds = time.monotonic() - started
+
+    print(f"/readyz with Redis blackholed (in process): {seconds:.2f} s")
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": "ok", "redis": "error: TimeoutError"}
+    assert seconds < 1.5
+
+
+# --- A real server: the Procfile's gunicorn with PostgreSQL down ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def postgres_down():
+    """Nothing listens on the port: every connection attempt is refused."""
+    return f"postgres://postgres@127.0.0.1:{free_port()}/importorders"
+
+
+@pytest.fixture(scope="module")
+def server(postgres_down):
+    with gunicorn_server(DATABASE_URL=postgres_down) as running:
+        yield running
+
+
+def test_with_postgres_down_an_api_request_answers_the_503_envelope_within_seconds(server):
+    answer = server.get("/api/v1/catalog/models/", {**SOME_DEALER_KEY, "Accept-Language": "en"})
+
+    print(f"/api/v1/ with PostgreSQL down: {answer.status} in {answer.seconds:.2f} s")
+    assert answer.status == 503
+    assert answer.headers["Content-Type"] == "application/json"
+    assert answer.headers["Retry-After"] == "5"
+    assert answer.json() == UNAVAILABLE_EN
+    assert answer.seconds < BOUND_503
+
+
+@pytest.mark.parametrize("path", ["/", "/admin/"])
+def test_with_postgres_down_a_signed_in_page_answers_the_503_page_within_seconds(server, path):
+    answer = server.get(path, SOME_SESSION)
+
+    print(f"{path} with PostgreSQL down: {answer.status} in {answer.seconds:.2f} s")
+    assert answer.status == 503
+    assert answer.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert answer.headers["Retry-After"] == "5"
+    assert PAGE_TITLE in answer.body.decode()
+    assert answer.seconds < BOUND_503
+
+
+def test_with_postgres_down_readyz_answers_503_quickly_and_healthz_200(server):
+    ready = server.get("/readyz")
+    health = server.get("/healthz")
+
+    print(f"/readyz with PostgreSQL down: {ready.status} in {ready.seconds:.2f} s")
+    assert ready.status == 503
+    assert ready.json()["status"] == "unavailable"
+    assert ready.json()["checks"]["database"].startswith("error: ")
+    assert ready.seconds < BOUND_READYZ
+    assert (health.status, health.json()) == (200, {"status": "ok"})
+    assert health.seconds < 1.0
+
+
+def test_readyz_answers_quickly_when_postgres_is_down_and_redis_never_answers(postgres_down):
+    with (
+        blackhole() as port,
+        gunicorn_server(DATABASE_URL=postgres_down, REDIS_URL=f"redis://127.0.0.1:{port}/0") as both_down,
+    ):
+        ready = both_down.get("/readyz")
+
+    print(f"/readyz with PostgreSQL down and Redis blackholed: {ready.status} in {ready.seconds:.2f} s")
+    assert ready.status == 503
+    checks = ready.json()["checks"]
+    assert checks["database"].startswith("error: ")
+    assert checks["redis"] == "error: TimeoutError"
+    assert ready.seconds < BOUND_READYZ
