@@ -8,6 +8,7 @@ running PostgreSQL, so they run on every database.
 """
 
 import logging
+import re
 import time
 from types import SimpleNamespace
 
@@ -19,7 +20,7 @@ from rest_framework.test import APIClient
 
 from core.api.fallback import dependency_outage
 from tests.core.error_urls import OUTAGES
-from tests.servers import blackhole, free_port, gunicorn_server
+from tests.servers import blackhole, free_port, gunicorn_server, procfile_command
 
 UNAVAILABLE_EN = {
     "error": {
@@ -230,3 +231,33 @@ def test_readyz_answers_quickly_when_postgres_is_down_and_redis_never_answers(po
     assert checks["database"].startswith("error: ")
     assert checks["redis"] == "error: TimeoutError"
     assert ready.seconds < BOUND_READYZ
+
+
+# --- The front server's limits (docs/api.md, "Limits") ----------------------------------------------
+
+
+def _request_line_limit() -> int:
+    match = re.search(r"--limit-request-line (\d+)", procfile_command("web"))
+    assert match, "the Procfile sets gunicorn's --limit-request-line"
+    return int(match.group(1))
+
+
+def test_the_procfile_allows_gunicorns_longest_request_line():
+    assert _request_line_limit() == 8190  # gunicorn's maximum
+
+
+def test_a_request_line_at_the_limit_reaches_django_and_one_byte_more_does_not(server):
+    limit = _request_line_limit()
+    frame = len("GET ") + len(" HTTP/1.1")
+
+    def path_of(length: int) -> str:  # a request line of exactly `length` bytes
+        return "/api/v1/" + "x" * (length - frame - len("/api/v1//")) + "/"
+
+    at_limit = server.get(path_of(limit), {"Accept-Language": "en"})
+    over = server.get(path_of(limit + 1), {"Accept-Language": "en"})
+
+    assert at_limit.status == 404  # Django's answer: the envelope
+    assert at_limit.json() == {"error": {"code": "not_found", "message": "Not found.", "fields": {}}}
+    assert over.status == 414  # gunicorn's own page (URI Too Long), before Django
+    assert over.headers["Content-Type"].startswith("text/html")
+    assert b"Request Line is too large" in over.body
