@@ -103,11 +103,23 @@ if env("DATABASE_URL", default=""):
     # Django's psycopg 3 pool: connections are reused across requests (a new connection per
     # request halves list throughput here). The pool requires CONN_MAX_AGE = 0.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": env.int("DB_POOL_MIN_SIZE", default=2),
-        "max_size": env.int("DB_POOL_MAX_SIZE", default=8),
-        "timeout": env.int("DB_POOL_TIMEOUT", default=10),
-    }
+    # A PostgreSQL that is down answers 503 within about the pool timeout, not after a hang: a
+    # request waits at most DB_POOL_TIMEOUT seconds for a connection (a sync gunicorn worker
+    # serves one request at a time, so it never waits on its own pool while PostgreSQL is up),
+    # and opening one gives up after DB_CONNECT_TIMEOUT seconds (psycopg never waits less than 2).
+    # While it is down the pool retries with a doubling delay; after DB_POOL_RECONNECT_TIMEOUT it
+    # drops the attempt and the next request starts afresh. psycopg_pool's default (5 minutes) let
+    # the delay grow so long that processes kept answering 503 for up to a minute after PostgreSQL
+    # was back from an outage of one; 10 s keeps that to a few seconds.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=env.int("DB_CONNECT_TIMEOUT", default=2),
+        pool={
+            "min_size": env.int("DB_POOL_MIN_SIZE", default=2),
+            "max_size": env.int("DB_POOL_MAX_SIZE", default=8),
+            "timeout": env.float("DB_POOL_TIMEOUT", default=2.0),
+            "reconnect_timeout": env.float("DB_POOL_RECONNECT_TIMEOUT", default=10.0),
+        },
+    )
 else:
     DATABASES = {"default": SQLITE_DATABASE}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,13 +1,32 @@
 """Answers in the API's envelope for URLs no route matches, and for crashes under /api/."""
 
+import sys
+
+import redis.exceptions
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import JsonResponse
+from django.db.utils import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.csrf import csrf_exempt
 
 from core.api.exception_handler import error_body
+from core.cache import SharedCacheUnavailable
+
+# How long a client is asked to wait when a dependency is down (the Retry-After of a 503).
+RETRY_AFTER_SECONDS = 5
+
+# PostgreSQL (Django wraps psycopg's errors, the pool's PoolTimeout included, into these two) and
+# Redis (our cache backend's own error; redis-py's, wherever a client is used directly).
+_OUTAGES = (
+    OperationalError,
+    InterfaceError,
+    SharedCacheUnavailable,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
 
 
 def _is_api(request) -> bool:
@@ -47,8 +66,43 @@ def bad_request(request, exception=None):
     return render(request, "400.html", {"too_large": too_large}, status=status)
 
 
+def dependency_outage(exc: BaseException | None) -> bool:
+    """Whether `exc` says a service we depend on (PostgreSQL, Redis) is unreachable or failing.
+
+    Such a failure is not a bug of ours: it answers 503 with Retry-After, not 500. An exception
+    raised explicitly `from` such an error (`raise X from exc`) counts too.
+    """
+    seen = 0
+    while exc is not None and seen < 10:  # a cause chain is short; never loop on a cycle
+        if isinstance(exc, _OUTAGES):
+            return True
+        exc, seen = exc.__cause__, seen + 1
+    return False
+
+
+def service_unavailable(request) -> HttpResponse:
+    """503 with Retry-After: the envelope under /api/, a page elsewhere.
+
+    The page is rendered without the request's context processors: they may reach the very
+    database or cache that is down.
+    """
+    if _is_api(request):
+        message = _("The service is temporarily unavailable. Try again in a few seconds.")
+        response = JsonResponse(error_body("unavailable", message), status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def server_error(request):
-    """handler500: JSON under /api/ (the error is logged by Django), a plain page elsewhere."""
+    """handler500: JSON under /api/ (the error is logged by Django), a plain page elsewhere.
+
+    Django calls it while handling the exception, so `sys.exc_info()` names it: a dependency
+    outage answers 503 instead (still logged by Django, as "Service Unavailable").
+    """
+    if dependency_outage(sys.exc_info()[1]):
+        return service_unavailable(request)
     if _is_api(request):
         return JsonResponse(error_body("server_error", _("Something went wrong on our side.")), status=500)
     return render(request, "500.html", status=500)

@@ -5,8 +5,10 @@ CSRF_FAILURE_VIEW decide between the envelope and a page by the /api/ prefix); t
 project's own handlers, imported from config.urls.
 """
 
+import redis.exceptions
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse
 from django.urls import path
 from rest_framework import serializers
@@ -16,6 +18,16 @@ from rest_framework.views import APIView
 
 from config.urls import handler404, handler500  # noqa: F401  (the project's, used by Django)
 from core import errors
+from core.cache import SharedCacheUnavailable
+
+# What a failing dependency raises, by kind: the database (through Django's wrapper) and Redis.
+OUTAGES = {
+    "database": lambda: OperationalError("couldn't get a connection after 2.00 sec"),
+    "database-interface": lambda: InterfaceError("connection already closed"),
+    "shared-cache": lambda: SharedCacheUnavailable("redis://127.0.0.1:6379/0 does not answer"),
+    "redis-connection": lambda: redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379."),
+    "redis-timeout": lambda: redis.exceptions.TimeoutError("Timeout reading from socket"),
+}
 
 
 class _Serializer(serializers.Serializer):
@@ -44,7 +56,20 @@ def crashing_page(request):
     raise RuntimeError("bug in a page")
 
 
+class DependencyDown(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request, kind):
+        raise OUTAGES[kind]()
+
+
+def dependency_down_page(request, kind):
+    raise OUTAGES[kind]()
+
+
 urlpatterns = [
+    path("api/down/<str:kind>/", DependencyDown.as_view()),
+    path("portal/down/<str:kind>/", dependency_down_page),
     path("api/boom/", raising(lambda: RuntimeError("bug"))),
     path("api/plain/", crashing_page),
     path("portal/boom/", crashing_page),

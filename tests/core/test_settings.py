@@ -4,9 +4,12 @@ import os
 import secrets
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from django.db import connection, connections
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,3 +77,35 @@ def test_production_settings_refuse_an_empty_or_short_secret_key(key):
 
     assert result.returncode == 1
     assert "DJANGO_SECRET_KEY must be at least 50 characters" in result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_busy_but_healthy_pool_makes_queries_wait_their_turn_not_fail():
+    """More threads than pool connections: the extra ones wait for one (well within the pool's
+    timeout, 2 s by default, after which a request answers 503) and none fails."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the connection pool is PostgreSQL's")
+    hold = 0.3
+    count = connection.settings_dict["OPTIONS"]["pool"]["max_size"] + 2
+    barrier = threading.Barrier(count)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait(timeout=10)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_sleep(%s)", [hold])
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()  # gives the connection back to the pool
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert time.monotonic() - started >= 2 * hold  # some threads did wait for a connection
