@@ -1,7 +1,7 @@
 """Redis unreachable: everything that needs only the database keeps working, nothing answers 500.
 
 The cache points at a port where nothing listens (connection refused at once). What holds
-(docs/operations.md, "When a dependency is down"):
+(docs/operations.md, "When a dependency is down", "Redis unreachable"):
 - API keys and sessions authenticate from the database; catalog reads are built uncached;
 - rate limits and throttles count in each process's memory instead (bounded, never unlimited);
 - a change that must reach the shared cache (key revocation, a dealer's or the catalog's changes)
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.forms.models import model_to_dict
 
 from catalog import versioning
 from core.cache import SharedCacheUnavailable
@@ -104,6 +105,7 @@ def test_the_portal_login_works_and_its_limit_holds(redis_down, settings, client
 
 def test_a_change_that_must_reach_the_cache_is_refused_and_writes_nothing(world, redis_down):  # noqa: F811
     client = world.client("operations")
+    client.raise_request_exception = False  # the outage is handled by handler500, as in production
 
     response = client.patch("/api/v1/dealers/TKY001/", {"active": False}, format="json")
 
@@ -111,3 +113,33 @@ def test_a_change_that_must_reach_the_cache_is_refused_and_writes_nothing(world,
     assert _envelope(response)["code"] == "unavailable"
     assert int(response["Retry-After"]) > 0
     assert Dealer.objects.get(code="TKY001").active is True
+
+
+@pytest.mark.parametrize("where", ["fx rate", "partner"])
+def test_an_admin_change_that_must_reach_the_cache_answers_the_503_page(world, redis_down, where):  # noqa: F811
+    from catalog.models import FxRate
+
+    client = world.client("admin")
+    client.raise_request_exception = False
+    if where == "fx rate":
+        url, data = (
+            "/admin/catalog/fxrate/add/",
+            {
+                "rate_date": "2026-01-05",
+                "base_currency": "USD",
+                "quote_currency": "JPY",
+                "rate": "150.25",
+                "source": "manual",
+            },
+        )
+    else:
+        url = f"/admin/importorders/logisticspartner/{world.partner.pk}/change/"
+        data = {**{k: v for k, v in model_to_dict(world.partner).items() if v is not None}, "active": ""}
+
+    response = client.post(url, data)
+
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    assert not FxRate.objects.exists()
+    world.partner.refresh_from_db()
+    assert world.partner.active is True
