@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from core.errors import Conflict, Unprocessable, ValidationFailed
 
 if TYPE_CHECKING:
     from catalog.services.configuration import ConfigurationError
+    from catalog.vin import VinProblem
 
 
 def error_as_dict(error: ConfigurationError) -> dict[str, Any]:
@@ -89,3 +91,18 @@ class PriceImportInvalid(ValidationFailed):
 
     default_code = "price_import_invalid"
     default_message = _("The file was refused; nothing was imported.")
+
+
+class VinInvalid(ValidationFailed):
+    """A VIN that breaks the alphabet, the length, the check digit or its order's WMI, year or plant."""
+
+    default_code = "invalid_vin"
+    default_message = _("This VIN cannot be accepted.")
+
+    def __init__(self, problems: Sequence[VinProblem], **kwargs: Any) -> None:
+        self.problems = tuple(problems)
+        super().__init__(
+            fields={"vin": [problem.message for problem in self.problems]},
+            details=[problem.as_detail() for problem in self.problems],
+            **kwargs,
+        )
