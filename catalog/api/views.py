@@ -128,7 +128,15 @@ class VehicleModelViewSet(
         summary="One trim with the options (and their rules) and colours it offers",
         tags=["catalog"],
         responses={200: TrimDetailSerializer},
-        parameters=[OpenApiParameter("id", str, OpenApiParameter.PATH, description="Trim code.")],
+        parameters=[
+            # The router's lookup pattern, as spectacular derives it for the models' `code`.
+            OpenApiParameter(
+                "id",
+                {"type": "string", "pattern": "^[A-Za-z0-9_.-]+$"},
+                OpenApiParameter.PATH,
+                description="Trim code.",
+            )
+        ],
     ),
 )
 class TrimViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
