@@ -193,6 +193,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_ENGINE = "core.sessions"  # database sessions; a cookie that is not a session key is no session
 CSRF_FAILURE_VIEW = "core.api.fallback.csrf_failure"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie; kept default-compatible
 CONTENT_SECURITY_POLICY = {

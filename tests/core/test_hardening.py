@@ -7,6 +7,7 @@ import pytest
 from catalog.models import FxRate
 from importorders.models import Dealer
 from tests.catalog.conftest import camry  # noqa: F401  (the Camry world, for pages that price a build)
+from tests.permissions import UNAUTHENTICATED_BODY
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +241,24 @@ def test_a_nul_in_a_dealer_change_is_a_400_and_writes_nothing(world):
     assert response.status_code == 400
     assert set(response.json()["error"]["fields"]) == {"name_en", "prefecture", "active"}
     assert _unchanged() == before
+
+
+@pytest.mark.parametrize("session_key", ["\x00" * 32, "abc\x00defgh", "é" * 32, "a" * 41])
+def test_a_session_cookie_that_cannot_be_a_session_key_is_no_session(client, world, session_key):
+    # A quoted cookie may carry "\000" (a NUL once parsed): it is looked up nowhere.
+    client.cookies["sessionid"] = session_key
+
+    assert client.get("/catalog/").status_code == 302
+    assert client.get("/api/v1/me/").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "key", ["d\x00AAAAAA.secret", "dÄÄÄÄÄÄÄ.secret", "d%00AAAAA.secret", "d AAAAAA.secret"]
+)
+def test_an_api_key_whose_prefix_cannot_be_one_is_the_uniform_401(api_client, db, key):
+    api_client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
+
+    response = api_client.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 401
+    assert response.json() == UNAUTHENTICATED_BODY
