@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from catalog.models import FxRate
 from importorders.models import Dealer
@@ -262,3 +264,25 @@ def test_an_api_key_whose_prefix_cannot_be_one_is_the_uniform_401(api_client, db
 
     assert response.status_code == 401
     assert response.json() == UNAUTHENTICATED_BODY
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/catalog/models/%FF/",
+        "/catalog/models/a%20b/",
+        "/catalog/models/-CAMRY/",
+        "/catalog/trims/" + "X" * 41 + "/quote/",
+        "/catalog/trims/..%2F..%2Fadmin/configure/",
+    ],
+)
+@pytest.mark.usefixtures("camry")
+def test_a_path_code_no_code_can_be_is_the_sites_404_without_a_catalog_query(client, world, url):
+    client.force_login(world.users["dealer_sales"])
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    assert response.status_code == 404
+    assert "見つかりません" in response.content.decode()
+    assert [q["sql"] for q in queries if '"catalog_' in q["sql"]] == []
