@@ -27,6 +27,8 @@ class CodeListField(forms.Field):
     default_error_messages = {
         "too_many": ngettext_lazy("Give at most %(limit)d value.", "Give at most %(limit)d values.", "limit"),
         "too_long": _("A code is at most %(length)d characters long."),
+        # Django's own message, translated here: its Japanese catalogue says "enter some characters".
+        "null_characters": _("Null characters are not allowed."),
     }
 
     def __init__(self, *, max_count: int, unique: bool = False, **kwargs) -> None:
@@ -53,6 +55,10 @@ class CodeListField(forms.Field):
             raise ValidationError(
                 self.error_messages["too_long"], code="too_long", params={"length": CODE_MAX_LENGTH}
             )
+        # Not a CharField, so Django's null-character validator does not run: a NUL reaching a
+        # query is a 500 on PostgreSQL (the middleware refuses it in query strings and forms first).
+        if any("\x00" in code for code in value):
+            raise ValidationError(self.error_messages["null_characters"], code="null_characters_not_allowed")
 
 
 class ConfigurationForm(forms.Form):

@@ -1,4 +1,7 @@
-"""The catalog pages of the dealer portal (namespace `catalog`, under /catalog/)."""
+"""The catalog pages of the dealer portal (namespace `catalog`, under /catalog/).
+
+`<code:...>` (core.converters) matches only what a code may be: anything else is the site's 404.
+"""
 
 from django.urls import path
 
@@ -8,9 +11,9 @@ app_name = "catalog"
 
 urlpatterns = [
     path("", views.model_list, name="model_list"),
-    path("models/<str:code>/", views.model_detail, name="model_detail"),
+    path("models/<code:code>/", views.model_detail, name="model_detail"),
     path("compare/", views.compare, name="compare"),
-    path("trims/<str:code>/configure/", views.configure, name="configure"),
-    path("trims/<str:code>/configure/check/", views.configure_check, name="configure_check"),
-    path("trims/<str:code>/quote/", views.quote, name="quote"),
+    path("trims/<code:code>/configure/", views.configure, name="configure"),
+    path("trims/<code:code>/configure/check/", views.configure_check, name="configure_check"),
+    path("trims/<code:code>/quote/", views.quote, name="quote"),
 ]

@@ -13,8 +13,10 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from core.api import schema  # noqa: F401
+        from core.converters import converters_register
         from core.history import connect_history_actor
         from core.roles import back_office_permissions_sync
 
         connect_history_actor()
+        converters_register()  # before any URLconf is loaded
         post_migrate.connect(back_office_permissions_sync, dispatch_uid="core.back_office_permissions_sync")

@@ -218,7 +218,14 @@ def _touch(snapshot: KeySnapshot, cacheable: bool, read_at: float) -> KeySnapsho
 def principal_for_key(raw_key: str, fetch=None) -> tuple[KeyPrincipal, KeySnapshot] | None:
     """(principal, key facts) for a usable key; None if malformed, unknown, revoked, expired or orphaned."""
     prefix, dot, _secret = raw_key.partition(".")
-    if not dot or len(prefix) != 8 or prefix[0] not in _KEY_MODELS:
+    # Prefixes are 8 ASCII letters and digits: anything else is looked up nowhere (a NUL in a
+    # lookup is a 500 on PostgreSQL).
+    if (
+        not dot
+        or len(prefix) != 8
+        or prefix[0] not in _KEY_MODELS
+        or not (prefix.isascii() and prefix.isalnum())
+    ):
         return None
     read_at = time.monotonic()
     snapshot, cacheable = _load(prefix, fetch, read_at)

@@ -3,7 +3,8 @@
 The lists and details are the same for every caller of one kind (back office or dealer), change
 rarely, and are read far more than anything else: their rendered bodies are cached in-process
 under the catalog's version stamp (see catalog.versioning), the caller's visibility class, the
-language, today's date in Japan (prices are dated) and the full request path.
+language, today's date in Japan (prices are dated), the scheme and host (list links are absolute)
+and the full request path.
 """
 
 from __future__ import annotations
@@ -61,7 +62,12 @@ def _visibility(caller: Caller) -> str:
 def _cache_key(request: Request, caller: Caller, today: dt.date) -> tuple | None:
     """The key of a cached catalog read; `today` is the request's one reading of the date in Japan,
     which also prices the body, so an entry is never priced on a date other than its key's.
-    None (build, do not cache) while there is no catalog version (Redis unreachable)."""
+
+    A list's `next` and `previous` links are absolute, built from the request's scheme and host:
+    both are in the key, so a caller is never sent links to a host it did not call (ALLOWED_HOSTS
+    bounds how many there can be). None (build, do not cache) while there is no catalog version
+    (Redis unreachable).
+    """
     version = catalog_version()
     if version is None:
         return None
@@ -70,6 +76,8 @@ def _cache_key(request: Request, caller: Caller, today: dt.date) -> tuple | None
         _visibility(caller),
         get_language(),
         today.isoformat(),
+        request.scheme,
+        request.get_host(),
         request.get_full_path(),
     )
 
@@ -132,7 +140,15 @@ class VehicleModelViewSet(
         summary="One trim with the options (and their rules) and colours it offers",
         tags=["catalog"],
         responses={200: TrimDetailSerializer},
-        parameters=[OpenApiParameter("id", str, OpenApiParameter.PATH, description="Trim code.")],
+        parameters=[
+            # The router's lookup pattern, as spectacular derives it for the models' `code`.
+            OpenApiParameter(
+                "id",
+                {"type": "string", "pattern": "^[A-Za-z0-9_.-]+$"},
+                OpenApiParameter.PATH,
+                description="Trim code.",
+            )
+        ],
     ),
 )
 class TrimViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -194,19 +194,11 @@ def _parse(raw: bytes) -> tuple[list[_Row], RowErrors, set[Key]]:
                 "file": [_("The file is larger than %(limit)s bytes.") % {"limit": f"{MAX_FILE_BYTES:,}"}]
             },
         )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise Unprocessable(
-            code="file_not_utf8", fields={"file": [_("The file is not UTF-8 text.")]}
-        ) from exc
+    text = _decode(raw)
     if "\x00" in text:
-        raise Unprocessable(code="file_not_csv", fields={"file": [_("The file is not a CSV file.")]})
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    except csv.Error as exc:
-        raise Unprocessable(code="file_not_csv", fields={"file": [_("The file is not a CSV file.")]}) from exc
-    if not records or tuple(cell.strip() for cell in records[0]) != HEADER:
+        raise _not_csv(_line_at(text, text.index("\x00")), _("This line contains a NUL character."))
+    records = _records(text)
+    if not records or tuple(cell.strip() for cell in records[0][1]) != HEADER:
         raise _refuse({"header": [_("The first line must be: %(header)s") % {"header": ",".join(HEADER)}]})
     if len(records) - 1 > MAX_ROWS:
         raise _refuse({"file": [_("At most %(limit)s rows per file.") % {"limit": f"{MAX_ROWS:,}"}]})
@@ -214,7 +206,7 @@ def _parse(raw: bytes) -> tuple[list[_Row], RowErrors, set[Key]]:
     errors: RowErrors = {}
     rows: list[_Row] = []
     seen: dict[Key, int] = {}
-    for line, record in enumerate(records[1:], start=2):
+    for line, record in records[1:]:
         if not any(cell.strip() for cell in record):
             continue  # blank lines are not rows
         row_errors = errors.setdefault(line, [])
@@ -248,6 +240,62 @@ def _parse(raw: bytes) -> tuple[list[_Row], RowErrors, set[Key]]:
         if not row_errors and amount is not None:
             rows.append(_Row(line, kind, model, code, amount, currency))
     return rows, {line: messages for line, messages in errors.items() if messages}, set(seen)
+
+
+def _decode(raw: bytes) -> str:
+    """The file's text (UTF-8, a BOM is dropped); not UTF-8 is refused naming the first bad line."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        # exc.object is what was decoded (the BOM is not part of it); all of it before exc.start is text.
+        before = exc.object[: exc.start].decode("utf-8")
+        line = _line_at(before, len(before))
+        raise Unprocessable(
+            code="file_not_utf8",
+            fields={
+                "file": [_("The file is not UTF-8 text.")],
+                _("row %(line)s") % {"line": line}: [
+                    _("This line is not UTF-8 text: save the file as CSV UTF-8.")
+                ],
+            },
+        ) from exc
+
+
+def _line_at(text: str, index: int) -> int:
+    """The 1-based line of `text[index]`, with line ends as the CSV reader sees them (\\n, \\r\\n, \\r)."""
+    return 1 + sum(1 for line in io.StringIO(text[:index], newline="") if line.endswith(("\n", "\r")))
+
+
+def _not_csv(line: int, message: str) -> Unprocessable:
+    return Unprocessable(
+        code="file_not_csv",
+        fields={"file": [_("The file is not a CSV file.")], _("row %(line)s") % {"line": line}: [message]},
+    )
+
+
+def _records(text: str) -> list[tuple[int, list[str]]]:
+    """(line, cells) of every record, `line` being the file line it starts on (1-based, as in a text
+    editor or Excel); a record that cannot be read refuses the file, naming its line."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    start = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return records
+        except csv.Error as exc:
+            if str(exc) == "unexpected end of data":
+                raise _not_csv(start, _('A quote (") opened on this line is never closed.')) from exc
+            if reader.line_num > start:
+                # A quoted value ran over line ends (up to a stray quote, or the size limit of a value).
+                message = _('A quote (") opened on this line runs on to line %(end)s.') % {
+                    "end": reader.line_num
+                }
+                raise _not_csv(start, message) from exc
+            raise _not_csv(reader.line_num, _('This line is not valid CSV: check its quotes (").')) from exc
+        records.append((start, cells))
+        start = reader.line_num + 1
 
 
 def _amount(text: str, spec: KindSpec, row_errors: list[str]) -> Decimal | None:

@@ -95,6 +95,14 @@ def service_unavailable(request) -> HttpResponse:
     return response
 
 
+def nul_refused(request):
+    """A NUL character in the address or a portal form (core.middleware.RefuseNulMiddleware): 400."""
+    if _is_api(request):
+        body = error_body("bad_request", _("The request contains a NUL character, which is never valid."))
+        return JsonResponse(body, status=400)
+    return render(request, "400.html", status=400)
+
+
 def server_error(request):
     """handler500: JSON under /api/ (the error is logged by Django), a plain page elsewhere.
 

@@ -3,9 +3,13 @@
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from catalog.models import FxRate
 from importorders.models import Dealer
+from tests.catalog.conftest import camry  # noqa: F401  (the Camry world, for pages that price a build)
+from tests.permissions import UNAUTHENTICATED_BODY
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +100,189 @@ def test_a_deactivated_user_is_not_listed_as_active(world):
         sales.username: False,
         world.users["dealer_manager"].username: True,
     }
+
+
+# --- NUL characters: never valid anywhere, and a 500 on PostgreSQL once one reaches a query ---------
+
+NUL_REFUSED_EN = {
+    "error": {
+        "code": "bad_request",
+        "message": "The request contains a NUL character, which is never valid.",
+        "fields": {},
+    }
+}
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", "/catalog/models/%00/"),
+        ("get", "/catalog/trims/%00/configure/"),
+        ("post", "/catalog/trims/%00/configure/check/"),
+        ("get", "/catalog/trims/%00/quote/"),
+        ("get", "/catalog/trims/CAMRY-26-XSE%00/quote/"),
+        ("get", "/catalog/compare/?trims=CAMRY-26-XSE&trims=%00"),
+        ("get", "/catalog/trims/CAMRY-26-XSE/configure/?color=%00"),
+        ("get", "/catalog/trims/CAMRY-26-XSE/quote/?color=089&options=%00"),
+        ("get", "/catalog/?anything=%00"),
+        ("get", "/admin/catalog/trim/?q=%00"),
+    ],
+)
+@pytest.mark.parametrize("caller", ["dealer_sales", "operations", "anonymous"])
+@pytest.mark.usefixtures("camry")
+def test_a_nul_in_a_portal_address_is_the_400_page_and_changes_nothing(client, world, method, url, caller):
+    if caller != "anonymous":
+        client.force_login(world.users[caller])
+    before = _unchanged()
+
+    response = getattr(client, method)(url)
+
+    assert response.status_code == 400
+    assert "<title>400 · importorders</title>" in response.content.decode()
+    assert _unchanged() == before
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/catalog/models/%00/",
+        "/api/v1/catalog/trims/?model=%00",
+        "/api/v1/catalog/trims/?page_size=%00",
+        "/api/v1/dealers/?prefecture=13&active=%00",
+        "/api/v1/me/?%00",
+    ],
+)
+@pytest.mark.parametrize("caller", ["dealer_key", "operations", "anonymous"])
+def test_a_nul_in_an_api_address_is_the_400_envelope(world, url, caller):
+    response = world.client(caller).get(url)
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == NUL_REFUSED_EN
+
+
+def test_the_nul_refusal_speaks_the_callers_language(world):
+    client = world.client("dealer_key")
+
+    response = client.get("/api/v1/catalog/trims/?model=%00", HTTP_ACCEPT_LANGUAGE="ja")
+
+    assert (
+        response.json()["error"]["message"]
+        == "リクエストにNUL文字が含まれています。NUL文字は使用できません。"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("/catalog/trims/CAMRY-26-XSE/configure/check/", "color=089&options=%00"),
+        ("/catalog/trims/CAMRY-26-XSE/configure/check/", "color=%00"),
+        ("/login/", "username=tky-sales&password=%00"),
+    ],
+)
+@pytest.mark.usefixtures("camry")
+def test_a_nul_in_a_posted_form_is_the_400_page_and_changes_nothing(client, world, url, body):
+    client.force_login(world.users["dealer_sales"])
+    before = _unchanged()
+
+    response = client.post(
+        url, body, content_type="application/x-www-form-urlencoded", HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 400
+    assert "<title>400 · importorders</title>" in response.content.decode()
+    assert _unchanged() == before
+
+
+@pytest.mark.usefixtures("camry")
+def test_a_nul_in_an_uploaded_forms_code_list_is_named_like_any_bad_code(client, world):
+    # A multipart form is not read by the middleware (uploads may hold any byte): the field refuses it.
+    client.force_login(world.users["dealer_sales"])
+    client.cookies["django_language"] = "ja"
+
+    response = client.post(
+        "/catalog/trims/CAMRY-26-XSE/configure/check/",
+        {"color": "089", "options": ["PKG-NAV", "\x00"]},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 200  # htmx swaps only 200s: the refusal is the answer
+    assert "NUL文字は使用できません。" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"trim": "\x00", "color": "089"}, "trim"),
+        ({"trim": "CAMRY-26-XSE", "color": "089\x00"}, "color"),
+        ({"trim": "CAMRY-26-XSE", "color": "089", "options": ["PKG-NAV", "\x00"]}, "options.1"),
+        ({"trim": "CAMRY-26-XSE", "color": "089", "on_date": "2026-11-24\x00"}, "on_date"),
+    ],
+)
+@pytest.mark.usefixtures("camry")
+def test_a_nul_in_a_json_string_is_a_400_naming_the_field(world, payload, field):
+    before = _unchanged()
+
+    response = world.client("dealer_key").post("/api/v1/catalog/quote/", payload, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"
+    assert list(response.json()["error"]["fields"]) == [field]
+    assert _unchanged() == before
+
+
+def test_a_nul_in_a_dealer_change_is_a_400_and_writes_nothing(world):
+    before = _unchanged()
+
+    response = world.client("operations").patch(
+        f"/api/v1/dealers/{world.dealer.code}/",
+        {"name_en": "Tokyo\x00", "prefecture": "\x00", "active": "\x00"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"name_en", "prefecture", "active"}
+    assert _unchanged() == before
+
+
+@pytest.mark.parametrize("session_key", ["\x00" * 32, "abc\x00defgh", "é" * 32, "a" * 41])
+def test_a_session_cookie_that_cannot_be_a_session_key_is_no_session(client, world, session_key):
+    # A quoted cookie may carry "\000" (a NUL once parsed): it is looked up nowhere.
+    client.cookies["sessionid"] = session_key
+
+    assert client.get("/catalog/").status_code == 302
+    assert client.get("/api/v1/me/").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "key", ["d\x00AAAAAA.secret", "dÄÄÄÄÄÄÄ.secret", "d%00AAAAA.secret", "d AAAAAA.secret"]
+)
+def test_an_api_key_whose_prefix_cannot_be_one_is_the_uniform_401(api_client, db, key):
+    api_client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
+
+    response = api_client.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 401
+    assert response.json() == UNAUTHENTICATED_BODY
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/catalog/models/%FF/",
+        "/catalog/models/a%20b/",
+        "/catalog/models/-CAMRY/",
+        "/catalog/trims/" + "X" * 41 + "/quote/",
+        "/catalog/trims/..%2F..%2Fadmin/configure/",
+    ],
+)
+@pytest.mark.usefixtures("camry")
+def test_a_path_code_no_code_can_be_is_the_sites_404_without_a_catalog_query(client, world, url):
+    client.force_login(world.users["dealer_sales"])
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    assert response.status_code == 404
+    assert "見つかりません" in response.content.decode()
+    assert [q["sql"] for q in queries if '"catalog_' in q["sql"]] == []

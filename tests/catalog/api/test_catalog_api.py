@@ -290,6 +290,32 @@ def test_a_cached_list_is_served_without_queries(world, camry):
         client.get("/api/v1/catalog/trims/")
 
 
+@pytest.mark.parametrize(
+    "path", ["/api/v1/catalog/trims/?page_size=1", "/api/v1/catalog/models/?page_size=1"]
+)
+def test_a_cached_lists_links_name_the_host_and_scheme_each_caller_called(world, camry, settings, path):
+    # `next` is an absolute link built from the request: a body cached for one host must not be
+    # served to a caller of another (nor an https link to an http caller).
+    settings.ALLOWED_HOSTS = ["catalog.importer.example.jp", "api.importer.example.jp"]
+    client = world.client("dealer_key")
+
+    def next_link(host, secure=False):
+        response = client.get(path, HTTP_HOST=host, secure=secure)
+        assert response.status_code == 200
+        return response.json()["next"]
+
+    first = next_link("catalog.importer.example.jp")
+    second = next_link("api.importer.example.jp")
+    secure = next_link("api.importer.example.jp", secure=True)
+
+    assert first.startswith("http://catalog.importer.example.jp/api/v1/catalog/")
+    assert second == first.replace("catalog.importer.example.jp", "api.importer.example.jp")
+    assert secure == second.replace("http://", "https://")
+    with assert_query_count(0):  # each is cached under its own host and scheme
+        assert next_link("catalog.importer.example.jp") == first
+        assert next_link("api.importer.example.jp", secure=True) == secure
+
+
 def test_trim_list_queries_do_not_grow_with_rows(world, camry):
     client = world.client("dealer_key")
     client.get("/api/v1/me/")  # key facts cached, last use recorded

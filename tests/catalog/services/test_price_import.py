@@ -236,3 +236,93 @@ def test_a_bad_row_is_named_once_not_again_by_the_rows_that_depend_on_it(draft):
         run(draft, text)
 
     assert refused.value.fields == {"row 2": ["284.00 is outside 1,000 to 500,000."]}
+
+
+# --- a file that cannot be read names the line, as a person counts lines in an editor or Excel ---
+
+UNREADABLE = [
+    (
+        b"trim_fob,CAMRY,\x00,28400.00,USD\n",
+        {"row 3": ["This line contains a NUL character."]},
+        {"3行目": ["この行にNUL文字が含まれています。"]},
+    ),
+    (
+        b'trim_fob,"CAMRY,CAMRY-26-LE,28400.00,USD\n',
+        {"row 3": ['A quote (") opened on this line is never closed.']},
+        {"3行目": ['この行で始まる引用符「"」が閉じられていません。']},
+    ),
+    (
+        b'trim_fob,"CAMRY,CAMRY-26-LE,28400.00,USD\nfreight,CAMRY,,"1850.00,USD\n',
+        {"row 3": ['A quote (") opened on this line runs on to line 4.']},
+        {"3行目": ['この行で始まる引用符「"」が4行目まで続いています。']},
+    ),
+    (
+        b'trim_fob,"CAMRY"X,CAMRY-26-LE,28400.00,USD\n',
+        {"row 3": ['This line is not valid CSV: check its quotes (").']},
+        {"3行目": ['この行はCSVとして読み取れません。引用符「"」を確認してください。']},
+    ),
+]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "shift_jis"], ids=["utf8-bom", "shift-jis"])
+@pytest.mark.parametrize(
+    ("bad_line", "english", "japanese"), UNREADABLE, ids=["nul", "quote", "run-on", "stray"]
+)
+def test_a_file_that_cannot_be_read_names_the_line_in_both_languages(
+    draft, encoding, bad_line, english, japanese
+):
+    # Line 1 the header, line 2 a good row, line 3 the bad one. Excel writes Shift_JIS for "CSV"; a
+    # price file is ASCII, so its bytes are the same as UTF-8 (the BOM aside).
+    content = (HEADER + "trim_fob,CAMRY,CAMRY-26-XSE,28400.00,USD\n").encode(encoding) + bad_line
+    before = snapshot(draft)
+
+    with pytest.raises(Unprocessable) as refused:
+        run(draft, content)
+    with translation.override("ja"), pytest.raises(Unprocessable) as refused_ja:
+        run(draft, content)
+
+    assert refused.value.code == refused_ja.value.code == "file_not_csv"
+    assert refused.value.fields == {"file": ["The file is not a CSV file."], **english}
+    assert refused_ja.value.fields == {"file": ["ファイルがCSV形式ではありません。"], **japanese}
+    assert snapshot(draft) == before
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+def test_the_line_is_counted_with_any_line_end_and_past_blank_lines(draft, line_end):
+    lines = [HEADER.strip(), "", "trim_fob,CAMRY,CAMRY-26-XSE,28400.00,USD", "", 'color_fob,,"089,455.00,USD']
+    content = b"\xef\xbb\xbf" + line_end.join(lines).encode()
+
+    with pytest.raises(Unprocessable) as refused:
+        run(draft, content)
+
+    assert refused.value.fields["row 5"] == ['A quote (") opened on this line is never closed.']
+
+
+def test_a_shift_jis_file_with_japanese_text_names_the_first_line_that_is_not_utf8(draft):
+    content = (HEADER + "trim_fob,CAMRY,CAMRY-26-XSE,28400.00,USD\nfee,CAMRY,PORT,45000,JPY\n").encode()
+    content += "fee,カムリ,PDI,25000,JPY\n".encode("shift_jis")
+
+    with pytest.raises(Unprocessable) as refused:
+        run(draft, content)
+    with translation.override("ja"), pytest.raises(Unprocessable) as refused_ja:
+        run(draft, content)
+
+    assert refused.value.code == "file_not_utf8"
+    assert refused.value.fields == {
+        "file": ["The file is not UTF-8 text."],
+        "row 4": ["This line is not UTF-8 text: save the file as CSV UTF-8."],
+    }
+    assert refused_ja.value.fields == {
+        "file": ["ファイルがUTF-8のテキストではありません。"],
+        "4行目": ["この行はUTF-8のテキストではありません。「CSV UTF-8」形式で保存し直してください。"],
+    }
+
+
+def test_rows_after_a_value_over_two_lines_are_numbered_by_the_line_they_are_on(draft):
+    # A quoted value may hold a line end (Excel's Alt+Enter); the rows after it keep their file lines.
+    text = HEADER + 'trim_fob,CAMRY,"CAMRY-26-XSE\n",28400.00,USD\noption_fob,,NOPE,1.00,USD\n'
+
+    with pytest.raises(PriceImportInvalid) as refused:
+        run(draft, text)
+
+    assert refused.value.fields == {"row 4": ["Unknown option NOPE."]}
