@@ -1,6 +1,6 @@
 """Dealer orders and their events: one pipeline, every move recorded with its actor.
 
-The pipeline (docs/orders.md): draft → submitted → confirmed → scheduled → built → shipped →
+The pipeline (docs/api.md, "Orders"): draft → submitted → confirmed → scheduled → built → shipped →
 arrived → cleared → ready → delivered, with the side exits rejected (from submitted) and cancelled
 (until the change cut-off). The allowed moves are one table, `importorders.pipeline.MOVES`; each
 move is one service in importorders.services.orders. An order is addressed by its public
@@ -131,14 +131,23 @@ class Order(TimeStampedModel):
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         ordering = ("-created_at", "-id")
+        # Every filter of GET orders/ has its index, for a dealer and for the back office (across
+        # dealers); tests/importorders/api/test_orders.py checks the plans on PostgreSQL. Kind (two
+        # values) walks the newest-first index; the model filter joins through the trim's key.
         indexes = [
             # The dealer's lists: newest first (the cursor), by status, by month.
             models.Index(fields=("dealer", "-created_at", "-id"), name="order_dealer_newest"),
             models.Index(fields=("dealer", "status", "-created_at", "-id"), name="order_dealer_status"),
             models.Index(fields=("dealer", "requested_month"), name="order_dealer_month"),
-            # The back office's queues: by status across dealers.
+            # The back office's lists across dealers: newest first, by status, by month.
+            models.Index(fields=("-created_at", "-id"), name="order_newest"),
             models.Index(fields=("status", "-created_at", "-id"), name="order_status_newest"),
-            models.Index(fields=("dealer", "customer_reference"), name="order_dealer_customer_ref"),
+            models.Index(fields=("requested_month",), name="order_month"),
+            # `q`: the customer reference, equal or starting with (pattern operators on PostgreSQL,
+            # so LIKE 'prefix%' uses it whatever the collation); the reference has its unique index.
+            models.Index(
+                fields=("customer_reference",), opclasses=("varchar_pattern_ops",), name="order_customer_ref"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -154,14 +163,17 @@ class Order(TimeStampedModel):
         return self.reference
 
 
+class OrderEventKind(models.TextChoices):
+    CREATED = "created", _("created")
+    MOVED = "moved", _("status changed")
+    AMENDED = "amended", _("amended")
+    REPRICED = "repriced", _("re-priced")
+
+
 class OrderEvent(ActorColumns):
     """A fact in an order's life: a move, an amendment, a re-price; never changed or deleted."""
 
-    class Kind(models.TextChoices):
-        CREATED = "created", _("created")
-        MOVED = "moved", _("status changed")
-        AMENDED = "amended", _("amended")
-        REPRICED = "repriced", _("re-priced")
+    Kind = OrderEventKind
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events", verbose_name=_("order"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)

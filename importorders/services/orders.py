@@ -30,7 +30,7 @@ from core.actors import Actor
 from core.errors import Conflict, ValidationFailed
 from importorders.locks import order_lock
 from importorders.models import Dealer, Order, OrderEvent, OrderKind, OrderStatus
-from importorders.pipeline import AMENDABLE, MOVES, Move
+from importorders.pipeline import AMENDABLE, CHANGE_REQUESTABLE, MOVES, Move, is_past_cutoff, order_cutoff
 from importorders.services.allocation import allocation_reserve
 
 UNSET: Any = object()
@@ -174,10 +174,19 @@ def order_amend(*, order: Order, actor: Actor, changes: OrderChanges, reason: st
     with transaction.atomic():
         locked = order_lock(order.pk)
         if locked.status not in AMENDABLE:
+            if locked.status in CHANGE_REQUESTABLE:
+                message = _(
+                    "This order has been confirmed: only its colour and port-installed options change "
+                    "now, by a change request until the cut-off."
+                )
+            else:
+                message = _("The order's status is %(status)s: it can no longer be changed.") % {
+                    "status": locked.get_status_display()
+                }
             raise Conflict(
-                _("A %(status)s order is changed by a change request, not amended.")
-                % {"status": locked.get_status_display()},
+                message,
                 code="not_amendable",
+                details=[{"code": "not_amendable", "status": locked.status}],
             )
         given = changes.given()
         current = {
@@ -215,19 +224,25 @@ def order_amend(*, order: Order, actor: Actor, changes: OrderChanges, reason: st
     return locked
 
 
-def _move(order: Order, name: str, actor: Actor, *, reason: str = "", apply=None) -> Order:
-    """The one way an order changes status (see the module docstring)."""
+def _move(order: Order, name: str, actor: Actor, *, reason: str = "", apply=None, repeat=None) -> Order:
+    """The one way an order changes status (see the module docstring).
+
+    `repeat(locked)`, for an order already at the move's target, refuses (raises) what would not be
+    an exact repeat of the move, e.g. another production week.
+    """
     move = MOVES[name]
     if move.needs_reason and not reason.strip():
         raise ValidationFailed(fields={"reason": [_("Give a reason.")]})
     with transaction.atomic():
         locked = order_lock(order.pk)
         if locked.status == move.target:
+            if repeat is not None:
+                repeat(locked)
             return locked
         if locked.status not in move.sources:
             raise Conflict(
-                _("A %(status)s order cannot be %(move)s.")
-                % {"status": locked.get_status_display(), "move": _(name)},
+                _("The order's status is %(status)s: it cannot be %(move_label)s.")
+                % {"status": locked.get_status_display(), "move_label": move.label},
                 code="move_not_allowed",
                 details=[{"code": "move_not_allowed", "status": locked.status, "move": name}],
             )
@@ -284,14 +299,6 @@ def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def order_cutoff(order: Order) -> dt.date | None:
-    """The last day (Japan) the order may be cancelled or changed; None before it is scheduled."""
-    if order.production_week is None:
-        return None
-    days = order.trim.model_year.vehicle_model.change_cutoff_days
-    return order.production_week - dt.timedelta(days=days)
-
-
 def order_schedule(*, order: Order, actor: Actor, week: dt.date) -> Order:
     """Confirmed → scheduled for a production week (any day of it: stored as its Monday)."""
     monday = _monday(week)
@@ -302,15 +309,24 @@ def order_schedule(*, order: Order, actor: Actor, week: dt.date) -> Order:
         locked.production_week = monday
         return {"production_week": monday.isoformat()}
 
-    return _move(order, "schedule", actor, apply=apply)
+    def repeat(locked: Order) -> None:
+        if locked.production_week != monday:
+            week = locked.production_week.isoformat()
+            raise Conflict(
+                _("This order is already scheduled for the week of %(week)s.") % {"week": week},
+                code="already_scheduled",
+                details=[{"code": "already_scheduled", "production_week": week}],
+            )
+
+    return _move(order, "schedule", actor, apply=apply, repeat=repeat)
 
 
 def order_cancel(*, order: Order, actor: Actor, reason: str) -> Order:
     """Cancel until the change cut-off (409 with the cut-off after it)."""
 
     def apply(locked: Order) -> dict:
-        cutoff = order_cutoff(locked)
-        if cutoff is not None and clock.today_jst() > cutoff:
+        if is_past_cutoff(locked, clock.today_jst()):
+            cutoff = order_cutoff(locked)
             raise Conflict(
                 _("The change cut-off for this order was %(cutoff)s.") % {"cutoff": cutoff.isoformat()},
                 code="past_cutoff",
