@@ -1,13 +1,13 @@
 """Row locks for importorders, in the one order every service takes them.
 
-Lock order: owner (Dealer, LogisticsPartner) → DealerMembership → API keys. A service that needs
-two of these takes them in this order; a service that needs one takes just that one.
+Lock order: owner (Dealer, LogisticsPartner) → DealerMembership → API keys → Order. A service that
+needs two of these takes them in this order; a service that needs one takes just that one.
 """
 
 from __future__ import annotations
 
 from core.locks import lock_one
-from importorders.models import Dealer, DealerAPIKey, LogisticsPartner, PartnerAPIKey
+from importorders.models import Dealer, DealerAPIKey, LogisticsPartner, Order, PartnerAPIKey
 
 
 def dealer_lock(pk: int) -> Dealer:
@@ -23,3 +23,11 @@ def partner_lock(pk: int) -> LogisticsPartner:
 def api_key_lock(key: DealerAPIKey | PartnerAPIKey) -> DealerAPIKey | PartnerAPIKey:
     """An API key's row (either kind), locked for this transaction."""
     return lock_one(type(key).objects.all(), key.pk)
+
+
+def order_lock(pk: int) -> Order:
+    """An order's row, locked for this transaction (with its build's trim, model year and model)."""
+    locked = lock_one(Order.objects.all(), pk)
+    return Order.objects.select_related("trim__model_year__vehicle_model", "color", "dealer").get(
+        pk=locked.pk
+    )

@@ -57,6 +57,14 @@ class VehicleModel(BilingualNamed, TimeStampedModel):
     )
     recognition_number = models.CharField(_("recognition number"), max_length=60, blank=True)
     recognised_on = models.DateField(_("recognised on"), null=True, blank=True)
+    change_cutoff_days = models.PositiveSmallIntegerField(
+        _("change cut-off (days)"),
+        default=21,
+        validators=[MaxValueValidator(180)],
+        help_text=_(
+            "Confirmed orders may be cancelled or changed until this many days before their production week."
+        ),
+    )
     active = models.BooleanField(_("active"), default=True, db_index=True)
     history = AuditedHistory()
     objects = VehicleModelQuerySet.as_manager()

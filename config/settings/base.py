@@ -263,7 +263,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {"RecognitionStatusEnum": "catalog.models.RecognitionStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "RecognitionStatusEnum": "catalog.models.RecognitionStatus",
+        # GET me/'s caller kinds: named first, so later `kind` enums do not rename it.
+        "KindEnum": ["user", "dealer_key", "partner_key"],
+        "OrderStatusEnum": "importorders.models.orders.OrderStatus",
+        "OrderKindEnum": "importorders.models.orders.OrderKind",
+        "OrderEventKindEnum": "importorders.models.orders.OrderEventKind",
+        "ActorKindEnum": "core.actors.ActorKindChoice",
+    },
 }
 
 # Requests per caller (user, key) or per client address for anonymous calls; "N/second|minute|hour|day".

@@ -2,9 +2,10 @@
 
 from rest_framework.routers import SimpleRouter
 
-from importorders.api.views import DealerViewSet
+from importorders.api.views import DealerViewSet, OrderViewSet
 
 router = SimpleRouter()
 router.register("dealers", DealerViewSet, basename="dealer")
+router.register("orders", OrderViewSet, basename="order")
 
 urlpatterns = router.urls

@@ -2,6 +2,18 @@
 
 from importorders.models.dealers import Dealer, DealerMembership, Prefecture
 from importorders.models.keys import DealerAPIKey, PartnerAPIKey
+from importorders.models.orders import Order, OrderEvent, OrderKind, OrderStatus
 from importorders.models.partners import LogisticsPartner
 
-__all__ = ["Dealer", "DealerAPIKey", "DealerMembership", "LogisticsPartner", "PartnerAPIKey", "Prefecture"]
+__all__ = [
+    "Dealer",
+    "DealerAPIKey",
+    "DealerMembership",
+    "LogisticsPartner",
+    "Order",
+    "OrderEvent",
+    "OrderKind",
+    "OrderStatus",
+    "PartnerAPIKey",
+    "Prefecture",
+]

@@ -28,3 +28,8 @@ def dealer_get(*, caller: Caller, code: str) -> Dealer:
         ),
     )
     return get_scoped_or_404(queryset, caller, code=code)
+
+
+def dealer_of_caller(*, caller: Caller) -> Dealer:
+    """The dealer a dealer's person or integration key acts for (NotFound for anyone else)."""
+    return get_scoped_or_404(Dealer, caller, pk=caller.dealer_id)

@@ -12,7 +12,7 @@ from core.api.views import ScopedAPIMixin
 from core.callers import ANONYMOUS
 from core.scoping import ScopedQuerySet, UnscopedQuerySet, get_scoped_or_404, scoped, selector
 from importorders.api.serializers import DealerSerializer
-from importorders.api.views import DealerViewSet
+from importorders.api.views import DealerViewSet, OrderViewSet
 from importorders.identity import caller_for_user
 from importorders.models import Dealer
 
@@ -51,7 +51,7 @@ def test_the_list_of_models_is_not_empty_and_the_exemptions_exist():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("viewset", [DealerViewSet, TrimViewSet, VehicleModelViewSet])
+@pytest.mark.parametrize("viewset", [DealerViewSet, OrderViewSet, TrimViewSet, VehicleModelViewSet])
 def test_a_list_view_that_skips_scoping_is_refused(world, viewset, monkeypatch):
     model = viewset.queryset.model
     monkeypatch.setattr(viewset, "get_queryset", lambda self: model.objects.all())

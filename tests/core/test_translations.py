@@ -11,7 +11,7 @@ LOCALE = Path(settings.BASE_DIR) / "locale"
 
 
 def _po_entries(path: Path):
-    """(msgid, msgstr, fuzzy) for each entry of a .po file, header excluded."""
+    """(msgctxt, msgid, msgstr, fuzzy) for each entry of a .po file, header excluded."""
     text = path.read_text(encoding="utf-8")
     for block in text.split("\n\n"):
         if "msgid" not in block or block.lstrip().startswith("#~"):
@@ -26,7 +26,7 @@ def _po_entries(path: Path):
         msgid = joined("msgid")
         msgstr = joined(r"msgstr\[0\]") if plural else joined("msgstr")
         if msgid:
-            yield msgid, msgstr, fuzzy
+            yield joined("msgctxt") or None, msgid, msgstr, fuzzy
 
 
 @pytest.mark.parametrize(
@@ -38,15 +38,16 @@ def test_japanese_catalogue_is_complete_and_compiled(app_locale):
     entries = list(_po_entries(po))
     assert entries, f"{po} has no entries"
 
-    untranslated = [msgid for msgid, msgstr, fuzzy in entries if not msgstr or fuzzy]
+    untranslated = [msgid for _, msgid, msgstr, fuzzy in entries if not msgstr or fuzzy]
     assert untranslated == [], f"untranslated or fuzzy in {po}: {untranslated}"
 
     with mo.open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     stale = [
         msgid
-        for msgid, msgstr, _ in entries
+        for context, msgid, msgstr, _ in entries
         if "\\" not in msgid
-        and compiled.gettext(msgid) != msgstr.encode().decode("unicode_escape").encode("latin-1").decode()
+        and (compiled.pgettext(context, msgid) if context else compiled.gettext(msgid))
+        != msgstr.encode().decode("unicode_escape").encode("latin-1").decode()
     ]
     assert stale == [], f"{mo} is older than {po}: run `make messages`"

@@ -1,0 +1,131 @@
+"""The order pipeline: every allowed move, in one table, and who makes it.
+
+A move is named by the service that makes it (importorders.services.orders). A status not listed
+as a move's source refuses that move with 409 and changes nothing; a move to the status the order
+already has is an exact repeat and returns the order unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
+
+from core.callers import Caller
+from importorders.models import Order
+from importorders.models import OrderStatus as S
+
+MadeBy = Literal["dealer", "operations", "system"]
+
+
+@dataclass(frozen=True)
+class Move:
+    name: str
+    sources: frozenset[str]
+    target: str
+    # What the order has been once the move is made, for messages: "it cannot be <label>".
+    label: Promise
+    # Who makes it: the order's dealer (its people and keys), operations (or an admin), or the
+    # system (shipment milestones).
+    made_by: MadeBy
+    needs_reason: bool = False
+
+
+def _move(
+    name: str, sources: tuple[str, ...], target: str, label: Promise, made_by: MadeBy, **kwargs
+) -> Move:
+    return Move(name=name, sources=frozenset(sources), target=target, label=label, made_by=made_by, **kwargs)
+
+
+# Cancel: until the change cut-off, which the service checks for scheduled orders.
+CANCELLABLE = (S.DRAFT, S.SUBMITTED, S.CONFIRMED, S.SCHEDULED)
+
+MOVES: dict[str, Move] = {
+    move.name: move
+    for move in (
+        _move("submit", (S.DRAFT,), S.SUBMITTED, pgettext_lazy("order move", "submitted"), "dealer"),
+        _move("confirm", (S.SUBMITTED,), S.CONFIRMED, pgettext_lazy("order move", "confirmed"), "operations"),
+        _move(
+            "reject",
+            (S.SUBMITTED,),
+            S.REJECTED,
+            pgettext_lazy("order move", "rejected"),
+            "operations",
+            needs_reason=True,
+        ),
+        _move(
+            "schedule", (S.CONFIRMED,), S.SCHEDULED, pgettext_lazy("order move", "scheduled"), "operations"
+        ),
+        # VIN assignment (operations, `assign-vin`) comes with vehicles.
+        _move("build", (S.SCHEDULED,), S.BUILT, pgettext_lazy("order move", "marked as built"), "operations"),
+        _move("ship", (S.BUILT,), S.SHIPPED, pgettext_lazy("order move", "shipped"), "system"),
+        _move("arrive", (S.SHIPPED,), S.ARRIVED, pgettext_lazy("order move", "marked as arrived"), "system"),
+        _move(
+            "clear", (S.ARRIVED,), S.CLEARED, pgettext_lazy("order move", "cleared through customs"), "system"
+        ),
+        _move(
+            "release", (S.CLEARED,), S.READY, pgettext_lazy("order move", "released for delivery"), "system"
+        ),
+        _move("deliver", (S.READY,), S.DELIVERED, pgettext_lazy("order move", "delivered"), "system"),
+        _move(
+            "cancel",
+            CANCELLABLE,
+            S.CANCELLED,
+            pgettext_lazy("order move", "cancelled"),
+            "dealer",
+            needs_reason=True,
+        ),
+    )
+}
+
+# The moves the REST API offers so far (orders/{reference}/<move>/); the others come with
+# vehicles (build) and shipments (the rest).
+API_MOVES = ("submit", "confirm", "reject", "schedule", "cancel")
+
+# Amended freely (re-validated, re-priced) only before confirmation.
+AMENDABLE = frozenset({S.DRAFT, S.SUBMITTED})
+# After confirmation and until the cut-off, colour and port-installed options change by request.
+CHANGE_REQUESTABLE = frozenset({S.CONFIRMED, S.SCHEDULED})
+FINAL = frozenset({S.DELIVERED, S.REJECTED, S.CANCELLED})
+
+
+def allowed_moves(status: str) -> list[str]:
+    """The names of the moves an order in `status` may make, in pipeline order."""
+    return [move.name for move in MOVES.values() if status in move.sources]
+
+
+def order_cutoff(order: Order) -> dt.date | None:
+    """The last day (Japan) the order may be cancelled or changed; None before it is scheduled."""
+    if order.production_week is None:
+        return None
+    days = order.trim.model_year.vehicle_model.change_cutoff_days
+    return order.production_week - dt.timedelta(days=days)
+
+
+def is_past_cutoff(order: Order, today: dt.date) -> bool:
+    """Whether `today` (Japan) is after the order's change cut-off."""
+    cutoff = order_cutoff(order)
+    return cutoff is not None and today > cutoff
+
+
+def may_make(caller: Caller, move: Move) -> bool:
+    """Whether the caller's role makes `move` (visibility of the order is checked before this)."""
+    if move.made_by == "dealer":
+        return caller.is_dealer
+    if move.made_by == "operations":
+        return caller.is_operations
+    return False
+
+
+def moves_for(caller: Caller, order: Order, today: dt.date) -> list[str]:
+    """The moves the API offers this caller on the order now, in pipeline order."""
+    return [
+        name
+        for name in allowed_moves(order.status)
+        if name in API_MOVES
+        and may_make(caller, MOVES[name])
+        and not (name == "cancel" and is_past_cutoff(order, today))
+    ]
