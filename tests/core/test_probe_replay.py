@@ -29,8 +29,11 @@ from rest_framework.views import APIView
 
 from catalog import models as m
 from core.api.pagination import CursorPagination
-from importorders.models import Dealer, DealerAPIKey
+from importorders.models import Dealer, DealerAPIKey, Order, OrderEvent
+from importorders.services.orders import OrderChanges, order_cancel, order_create
 from tests.catalog.conftest import camry  # noqa: F401  (the Camry world: a priced catalog, small and quick)
+from tests.clock import today
+from tests.factories import TEST_ACTOR
 from tests.permissions import build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -55,6 +58,12 @@ JSON_BODIES = {
     "api:catalog-quote": {"trim": "CAMRY-26-XSE", "color": "089", "options": []},
     # The dealer's own name: a write that is let through changes nothing (an exact repeat).
     "api:dealer-detail": {"name_en": "Tokyo Motors"},
+    # No trim: never a valid order, so nothing is created.
+    "api:order-list": {"kind": "stock", "notes": ""},
+    "api:order-detail": {"notes": ""},
+    "api:order-cancel": {"reason": "probe"},
+    "api:order-reject": {"reason": "probe"},
+    "api:order-schedule": {"week": "2030-01-07"},
 }
 
 
@@ -242,7 +251,30 @@ def problem_of(probe: Probe, answer: Answer) -> str | None:
 
 JSON = {"Content-Type": "application/json"}
 # Who may write through each JSON endpoint; the others are refused before the body is read.
-WRITERS = {"api:dealer-detail": {"operations"}}
+DEALER_WRITERS = {"dealer_key", "sales"}
+WRITERS = {
+    "api:dealer-detail": {"operations"},
+    "api:order-list": DEALER_WRITERS,
+    "api:order-detail": DEALER_WRITERS,
+    "api:order-submit": DEALER_WRITERS,
+    "api:order-cancel": DEALER_WRITERS,
+    "api:order-confirm": {"operations"},
+    "api:order-reject": {"operations"},
+    "api:order-schedule": {"operations"},
+}
+# Moves that take no body: whatever body is sent, the move is judged (here: 409, the probes' order
+# is cancelled), so no 400 is expected of them.
+BODYLESS = {"api:order-submit", "api:order-confirm"}
+# Routes addressed by the replay world's order (cancelled: every move is refused or an exact repeat).
+ORDER_ROUTES = (
+    "api:order-detail",
+    "api:order-submit",
+    "api:order-cancel",
+    "api:order-confirm",
+    "api:order-reject",
+    "api:order-schedule",
+    "api:order-events",
+)
 
 
 def probes(all_routes: list[Route]) -> list[Probe]:
@@ -352,21 +384,25 @@ def probes(all_routes: list[Route]) -> list[Probe]:
         for caller in authenticated:
             j = JSON
             if caller not in WRITERS.get(name, {caller}):
-                # A role that may not write here is refused (403) before the body is read.
-                add(Probe(f"deep json {name}", method, url, caller, j, DEEP_JSON, expect=403))
-                add(Probe(f"malformed json {name}", method, url, caller, j, b'{"trim": ', expect=403))
+                # A role that may not write here is refused (403) before the body is read; except
+                # that the session's CSRF check reads a POST's body (DRF parses it for request.POST),
+                # so a body that cannot be parsed is a 400 first, saying nothing about the order.
+                unreadable = None if (method == "POST" and caller in SESSION_CALLERS) else 403
+                add(Probe(f"deep json {name}", method, url, caller, j, DEEP_JSON, expect=unreadable))
+                add(Probe(f"malformed json {name}", method, url, caller, j, b'{"trim": ', expect=unreadable))
                 add(Probe(f"nul form body {name}", method, url, caller, form, nul_form, expect=403))
                 continue
-            add(Probe(f"nul form body {name}", method, url, caller, form, nul_form, expect=400))
-            add(Probe(f"deep json {name}", method, url, caller, j, DEEP_JSON, expect=400))
+            bad = None if name in BODYLESS else 400
+            add(Probe(f"nul form body {name}", method, url, caller, form, nul_form, expect=bad))
+            add(Probe(f"deep json {name}", method, url, caller, j, DEEP_JSON, expect=bad))
             add(Probe(f"deep object {name}", method, url, caller, j, b'{"a":' * 1000 + b"1" + b"}" * 1000))
-            add(Probe(f"malformed json {name}", method, url, caller, j, b'{"trim": ', expect=400))
-            add(Probe(f"not utf-8 json {name}", method, url, caller, j, b'{"trim": "\xff"}', expect=400))
+            add(Probe(f"malformed json {name}", method, url, caller, j, b'{"trim": ', expect=bad))
+            add(Probe(f"not utf-8 json {name}", method, url, caller, j, b'{"trim": "\xff"}', expect=bad))
             add(Probe(f"json null {name}", method, url, caller, j, b"null"))
             add(Probe(f"json list {name}", method, url, caller, j, b"[1, 2]"))
             add(Probe(f"json number {name}", method, url, caller, j, b"1e999999"))
             nul = json.dumps({key: "\x00" for key in JSON_BODIES.get(name, {"x": ""})}).encode()
-            add(Probe(f"nul json strings {name}", method, url, caller, j, nul, expect=400))
+            add(Probe(f"nul json strings {name}", method, url, caller, j, nul, expect=bad))
             add(Probe(f"nul json key {name}", method, url, caller, j, b'{"\\u0000": "\\u0000"}'))
             for label, content_type, body, expect in (
                 ("text/plain", "text/plain", good, 415),
@@ -377,12 +413,22 @@ def probes(all_routes: list[Route]) -> list[Probe]:
             ):
                 add(
                     Probe(
-                        f"{label} {name}", method, url, caller, {"Content-Type": content_type}, body, expect
+                        f"{label} {name}",
+                        method,
+                        url,
+                        caller,
+                        {"Content-Type": content_type},
+                        body,
+                        None if name in BODYLESS else expect,
                     )
                 )
             add(Probe(f"no content type {name}", method, url, caller, {}, good))
             big = b'{"trim": "' + b"x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE + b'"}'
-            add(Probe(f"too large {name}", method, url, caller, j, big, expect=413))
+            add(
+                Probe(
+                    f"too large {name}", method, url, caller, j, big, expect=None if name in BODYLESS else 413
+                )
+            )
         add(Probe(f"anonymous deep json {name}", method, url, "anonymous", JSON, DEEP_JSON))
 
     # Credentials: wrong, malformed, revoked, expired; NUL and oversized keys.
@@ -463,11 +509,21 @@ def quiet_server_logs():
 
 
 @pytest.fixture
-def replay_world(settings, quiet_server_logs, camry):  # noqa: F811
+def replay_world(settings, quiet_server_logs, camry, monkeypatch):  # noqa: F811
     # The replay measures answers, not budgets: throttles far above what it sends.
     settings.API_THROTTLE_RATES = {kind: "100000/minute" for kind in settings.API_THROTTLE_RATES}
     settings.API_BAD_KEY_LIMIT = (100_000, 300)
     world = build_world()
+    order = order_create(
+        dealer=world.dealer,
+        actor=TEST_ACTOR,
+        changes=OrderChanges(
+            kind="stock", trim=camry.trim, color_code="089", requested_month=today().replace(day=1)
+        ),
+    )
+    order_cancel(order=order, actor=TEST_ACTOR, reason="the replay's order")
+    for name in ORDER_ROUTES:
+        monkeypatch.setitem(SAMPLE_KWARGS, name, {"reference": order.reference})
     credentials: dict[str, dict[str, str]] = {
         "anonymous": {},
         "dealer_key": {"Authorization": f"Api-Key {world.keys['dealer_key']}"},
@@ -499,6 +555,8 @@ def snapshot():
         list(m.PriceList.objects.order_by("pk").values()),
         m.FxRate.objects.count(),
         Dealer.history.count(),
+        list(Order.objects.order_by("pk").values()),
+        OrderEvent.objects.count(),
     )
 
 
