@@ -68,15 +68,17 @@ def test_a_broken_build_is_refused_naming_every_rule_and_writes_nothing(camry):
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"customer_reference": " "}, "customer_reference"),
-        ({"kind": "lease"}, "kind"),
-        ({"requested_month": _month(-1)}, "requested_month"),
-        ({"requested_month": _month().replace(day=2)}, "requested_month"),
+        (lambda: {"customer_reference": " "}, "customer_reference"),
+        (lambda: {"kind": "lease"}, "kind"),
+        # Months are computed in the test, on its clock, never at collection.
+        (lambda: {"requested_month": _month(-1)}, "requested_month"),
+        (lambda: {"requested_month": _month().replace(day=2)}, "requested_month"),
     ],
+    ids=["customer_reference", "kind", "past_month", "not_first_day"],
 )
 def test_bad_order_fields_are_refused_by_name(camry, overrides, field):
     with pytest.raises(ValidationFailed) as raised:
-        _draft(camry, **overrides)
+        _draft(camry, **overrides())
 
     assert list(raised.value.fields) == [field]
     assert not Order.objects.exists()
