@@ -26,8 +26,14 @@ Django (django.core.cache.backends.redis)
   more servers that index is random, and `_get_connection_pool` draws its own.
 
 redis-py
-- `redis.Redis(connection_pool=pool)` takes no connection of its own; `pipeline(transaction=False)`
-  sends queued commands in one round trip and `execute()` returns their replies in order.
+- `redis.Redis(connection_pool=pool)` takes no connection of its own and keeps its pool in
+  `connection_pool`. `get_many_and_count` writes its MGET and INCR itself, as redis-py's own
+  pipeline does but without its per-call machinery (about 25 us of a 115 us exchange here):
+  `pool.get_connection()` hands out a health-checked connection, `pack_commands(commands)` and
+  `send_packed_command(packed)` write them at once, `read_response()` reads one reply per command
+  in order, `connection.retry.call_with_retry(do, fail)` retries on the errors redis-py retries
+  (the connection reconnects on its next send), `disconnect()` drops a socket left mid-exchange,
+  and `pool.release(connection)` returns it.
 - A `ConnectionPool` remembers its creator's `pid` and resets itself (new sockets) on first use in
   another process (`_checkpid`), so a client made before a fork keeps working after it.
 
@@ -177,12 +183,26 @@ class RedisCache(DjangoRedisCache):
         return self._cache.guarded(self._get_many_and_count, made, self.make_key(counter_key), timeout)
 
     def _get_many_and_count(self, keys: list[str], counter_key: str, timeout: int):
+        # MGET and INCR written together on one pooled connection and read back in order: the
+        # same round trip as a redis-py pipeline without its per-call machinery (a quarter of the
+        # cost of a keyed request's Redis exchange). Retried and reconnected as redis-py retries
+        # any command; a failed exchange drops its connection so the socket never desyncs.
         client = self._cache.get_client(keys[0], write=True)
-        pipeline = client.pipeline(transaction=False)
-        for key in keys:
-            pipeline.get(key)
-        pipeline.incr(counter_key)
-        *raws, count = pipeline.execute()
+        pool = client.connection_pool
+        connection = pool.get_connection()
+        commands = connection.pack_commands([("MGET", *keys), ("INCR", counter_key)])
+
+        def exchange():
+            connection.send_packed_command(commands)
+            return connection.read_response(), connection.read_response()
+
+        try:
+            raws, count = connection.retry.call_with_retry(exchange, lambda _error: connection.disconnect())
+        except BaseException:
+            connection.disconnect()
+            raise
+        finally:
+            pool.release(connection)
         if count == 1:
             client.expire(counter_key, timeout)
         loads = self._cache._serializer.loads

@@ -64,21 +64,25 @@ def _cache_key(request: Request, caller: Caller, today: dt.date) -> tuple | None
     which also prices the body, so an entry is never priced on a date other than its key's.
 
     A list's `next` and `previous` links are absolute, built from the request's scheme and host:
-    both are in the key, so a caller is never sent links to a host it did not call (ALLOWED_HOSTS
-    bounds how many there can be). None (build, do not cache) while there is no catalog version
-    (Redis unreachable).
+    both are in the key, so a caller is never sent links to a host it did not call. The host is
+    the raw one that `get_host()` validates (CommonMiddleware has done so before any view runs,
+    and ALLOWED_HOSTS bounds how many there can be), and the path and query are the raw ones:
+    finer than their normalised forms, so never a wrong hit, and cheaper. None (build, do not
+    cache) while there is no catalog version (Redis unreachable).
     """
     version = catalog_version()
     if version is None:
         return None
+    django_request = request._request
     return (
         version,
         _visibility(caller),
         get_language(),
         today.isoformat(),
-        request.scheme,
-        request.get_host(),
-        request.get_full_path(),
+        django_request.scheme,
+        django_request._get_raw_host(),
+        django_request.path,
+        django_request.META.get("QUERY_STRING", ""),
     )
 
 

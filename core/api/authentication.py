@@ -54,7 +54,9 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
     """`Authorization: Api-Key <prefix>.<secret>`: a dealer integration key or a partner key."""
 
     def authenticate(self, request):
-        header = authentication.get_authorization_header(request).decode("latin-1")
+        # Straight from the WSGI environ (a str, as the server decoded it: latin-1): DRF's helper
+        # goes through request.headers, which copies every header on first use.
+        header = request._request.META.get("HTTP_AUTHORIZATION", "")
         if not header:
             return None
         keyword, _, key = header.partition(" ")

@@ -21,6 +21,7 @@ from decimal import Decimal
 import pytest
 import redis
 import redis.connection
+import redis.retry
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient, RedisSerializer
@@ -69,10 +70,31 @@ def _parameters(function) -> list[str]:
         ("RedisCacheClient._get_connection_pool", RedisCacheClient._get_connection_pool, ["self", "write"]),
         ("RedisCacheClient.get_client", RedisCacheClient.get_client, ["self", "key=None", "kw:write=False"]),
         ("redis.Redis.pipeline", redis.Redis.pipeline, ["self", "transaction=True", "shard_hint=None"]),
+        (
+            "ConnectionPool.get_connection",
+            redis.connection.ConnectionPool.get_connection,
+            ["self", "command_name=None", "*keys", "**options"],
+        ),
+        ("ConnectionPool.release", redis.connection.ConnectionPool.release, ["self", "connection"]),
+        ("Connection.pack_commands", redis.connection.Connection.pack_commands, ["self", "commands"]),
+        (
+            "Connection.send_packed_command",
+            redis.connection.Connection.send_packed_command,
+            ["self", "command", "check_health=True"],
+        ),
+        ("Connection.disconnect", redis.connection.Connection.disconnect, ["self", "*args", "**kwargs"]),
+        ("HttpRequest._get_raw_host", HttpRequest._get_raw_host, ["self"]),
     ],
 )
 def test_signatures_we_call_or_override(where, function, expected):
     assert _parameters(function) == expected, f"{BROKEN}{where} is now {inspect.signature(function)}"
+
+
+def test_a_connection_reads_replies_in_order_and_retries_through_its_retry_object():
+    read = inspect.signature(redis.connection.Connection.read_response).parameters
+    assert "disable_decoding" in read, f"{BROKEN}Connection.read_response is now {read}"
+    retry = inspect.signature(redis.retry.Retry.call_with_retry).parameters
+    assert list(retry)[:3] == ["self", "do", "fail"], f"{BROKEN}Retry.call_with_retry is now {retry}"
 
 
 def test_our_client_overrides_get_client_with_the_same_signature():

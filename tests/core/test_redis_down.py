@@ -143,3 +143,27 @@ def test_an_admin_change_that_must_reach_the_cache_answers_the_503_page(world, r
     assert not FxRate.objects.exists()
     world.partner.refresh_from_db()
     assert world.partner.active is True
+
+
+def test_a_keyed_request_reconnects_when_redis_dropped_its_connections(world, redis_url):  # noqa: F811
+    """Redis restarted (or closed idle clients): the pooled sockets are dead. The next keyed
+    request reconnects and answers 200, and the outage breaker is not tripped."""
+    import redis
+    from django.conf import settings
+
+    if not settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        pytest.skip("the cache is not Redis")
+    client = world.client("dealer_key")
+    assert client.get("/api/v1/me/").status_code == 200
+    backend = cache._cache
+    pools = list(backend._pools.values())
+    admin = redis.Redis.from_url(redis_url)
+    killed = 0
+    for pool in pools:
+        for connection in list(pool._available_connections):
+            connection.send_command("CLIENT", "ID")
+            killed += admin.client_kill_filter(_id=connection.read_response())
+    assert killed >= 1
+    for _ in range(3):
+        assert client.get("/api/v1/me/").status_code == 200
+    assert backend._down_until == 0.0
