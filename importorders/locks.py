@@ -26,8 +26,6 @@ def api_key_lock(key: DealerAPIKey | PartnerAPIKey) -> DealerAPIKey | PartnerAPI
 
 
 def order_lock(pk: int) -> Order:
-    """An order's row, locked for this transaction (with its build's trim, model year and model)."""
-    locked = lock_one(Order.objects.all(), pk)
-    return Order.objects.select_related("trim__model_year__vehicle_model", "color", "dealer").get(
-        pk=locked.pk
-    )
+    """An order's row, locked for this transaction, with its build's trim, model year and model,
+    its colour and its dealer loaded in the same query (only the order's row is locked: OF self)."""
+    return lock_one(Order.objects.select_related("trim__model_year__vehicle_model", "color", "dealer"), pk)

@@ -64,6 +64,18 @@ class OrderChanges:
 
 
 CONFIGURATION_FIELDS = ("trim", "color_code", "option_codes")
+# The fields of OrderChanges that are the order's own fields, set as given.
+PLAIN_FIELDS = tuple(f.name for f in fields(OrderChanges) if f.name not in CONFIGURATION_FIELDS)
+
+
+def _current(order: Order) -> dict[str, Any]:
+    """The order's value of every field of OrderChanges, as OrderChanges would hold it."""
+    return {
+        **{name: getattr(order, name) for name in PLAIN_FIELDS},
+        "trim": order.trim,
+        "color_code": order.color.code,
+        "option_codes": tuple(order.option_codes),
+    }
 
 
 def _configured(trim: Trim, color_code: str, option_codes: tuple[str, ...]) -> tuple[Color, list[str]]:
@@ -189,17 +201,7 @@ def order_amend(*, order: Order, actor: Actor, changes: OrderChanges, reason: st
                 details=[{"code": "not_amendable", "status": locked.status}],
             )
         given = changes.given()
-        current = {
-            "kind": locked.kind,
-            "customer_reference": locked.customer_reference,
-            "promised_date": locked.promised_date,
-            "trim": locked.trim,
-            "color_code": locked.color.code,
-            "option_codes": tuple(locked.option_codes),
-            "requested_month": locked.requested_month,
-            "priority": locked.priority,
-            "notes": locked.notes,
-        }
+        current = _current(locked)
         after = {**current, **{k: (tuple(v) if k == "option_codes" else v) for k, v in given.items()}}
         diff = {
             k: {"before": _plain(current[k]), "after": _plain(after[k])}
@@ -214,7 +216,7 @@ def order_amend(*, order: Order, actor: Actor, changes: OrderChanges, reason: st
         if any(name in diff for name in CONFIGURATION_FIELDS):
             color, chosen = _configured(after["trim"], after["color_code"], after["option_codes"])
             locked.trim, locked.color, locked.option_codes = after["trim"], color, chosen
-        for name in ("kind", "customer_reference", "promised_date", "requested_month", "priority", "notes"):
+        for name in PLAIN_FIELDS:
             setattr(locked, name, after[name])
         locked.customer_reference = locked.customer_reference.strip()
         _event(locked, actor, OrderEvent.Kind.AMENDED, reason=reason, changes=diff)
