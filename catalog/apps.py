@@ -15,6 +15,7 @@ class CatalogConfig(AppConfig):
     @staticmethod
     def _register_navigation() -> None:
         from catalog.models.scoping import sees_catalog
+        from core import home
         from core.navigation import NavEntry, register
 
         register(
@@ -22,6 +23,18 @@ class CatalogConfig(AppConfig):
                 label=_("Catalog"),
                 url_name="catalog:model_list",
                 namespace="catalog",
+                visible=sees_catalog,
+                order=10,
+            )
+        )
+        home.register(
+            home.HomeCard(
+                title=_("Catalog"),
+                description=_(
+                    "The US-built models you can order, whether each is recognised for sale, their trims, "
+                    "options and colours, and the landed cost of a build."
+                ),
+                url_name="catalog:model_list",
                 visible=sees_catalog,
                 order=10,
             )

@@ -1,6 +1,9 @@
 """Admin pieces every app's admin uses, and core's own admin pages."""
 
+from functools import wraps
+
 from django.contrib import admin
+from django.shortcuts import render
 
 from core.callers import get_caller
 from core.models import WorkerHeartbeat
@@ -32,6 +35,20 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
         return False
 
 
+def staff_only_login(login):
+    """A signed-in person who is not staff (a dealer's people) gets a page saying the admin is the
+    importer's, with the way home, instead of the admin's login form asking them to sign in again."""
+
+    @wraps(login)
+    def view(request, extra_context=None):
+        user = request.user
+        if user.is_authenticated and not user.is_staff:
+            return render(request, "core/admin_refused.html", status=403)
+        return login(request, extra_context)
+
+    return view
+
+
 # The admin's login counts failures with the portal's limits, on the same counters: 15 wrong
 # passwords there no longer get a 16th try that the portal would refuse.
-admin.site.login = login_rate_limited(admin.site.login)
+admin.site.login = staff_only_login(login_rate_limited(admin.site.login))

@@ -13,13 +13,15 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.callers import get_caller
+from core.home import cards_for
 from core.ratelimit import RateLimit, client_ip
 
 
 @login_required
 def home(request):
     """The signed-in user's start page."""
-    return render(request, "core/home.html", {"now": clock.now()})
+    return render(request, "core/home.html", {"now": clock.now(), "cards": cards_for(get_caller(request))})
 
 
 def _login_limits() -> tuple[RateLimit, RateLimit]:
