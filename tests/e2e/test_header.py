@@ -74,3 +74,58 @@ def test_on_a_desk_the_header_is_one_line_without_a_menu_button(browser, live_se
     assert abs((brand["y"] + brand["height"] / 2) - (logout["y"] + logout["height"] / 2)) < 8
     assert _overflow(page) == 0
     context.close()
+
+
+def test_the_first_tab_reaches_a_skip_link_that_moves_to_the_content(browser, live_server, manager):
+    context = browser.new_context(viewport=DESK, locale="ja", timezone_id="Asia/Tokyo")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "tky-manager")
+    page.fill("#id_password", DEFAULT_PASSWORD)
+    page.click("[data-testid=login-submit]")
+    page.goto(f"{live_server.url}/catalog/")
+    page.keyboard.press("Tab")
+    skip = page.locator("[data-testid=skip-link]")
+    expect(skip).to_be_focused()
+    expect(skip).to_have_text("本文へ移動")
+    expect(skip).to_be_in_viewport()
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"  # the focus ring is visible
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    context.close()
+
+
+_CONTRAST = """
+(element) => {
+  const rgb = (value) => value.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const channel = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  const style = getComputedStyle(element);
+  const [a, b] = [luminance(rgb(style.color)), luminance(rgb(style.backgroundColor))].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}
+"""
+
+
+def test_recognition_badges_have_text_contrast_of_at_least_4_5_to_1(browser, live_server, manager):
+    from catalog.demo import seed_catalog
+    from core.demo import DemoResult
+
+    seed_catalog(DemoResult())
+    context = browser.new_context(viewport=DESK, locale="en", timezone_id="Asia/Tokyo")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "tky-manager")
+    page.fill("#id_password", DEFAULT_PASSWORD)
+    page.click("[data-testid=login-submit]")
+    page.goto(f"{live_server.url}/catalog/")
+    badges = page.locator(".recognition .badge")
+    assert badges.count() >= 3
+    kinds = set()
+    for index in range(badges.count()):
+        badge = badges.nth(index)
+        kinds.add(badge.get_attribute("class"))
+        assert badge.evaluate(_CONTRAST) >= 4.5, badge.get_attribute("class")
+    assert {"badge ok", "badge warn"} <= kinds
+    context.close()
