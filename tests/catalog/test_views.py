@@ -142,7 +142,7 @@ def test_catalog_groups_models_by_maker_with_badges_and_prices_in_japanese(clien
     assert "セダン" in camry
     assert "ケンタッキー工場" in camry
     assert "2026, 2027" in camry
-    assert '<td class="num">4</td>' in camry
+    assert '<td data-label="グレード数" class="num">4</td>' in camry
     assert "¥6,580,000〜" in camry  # the LE, the cheapest of four trims on this half-year's list
     assert '<span class="badge ok">認定済み</span>' in camry
     assert "認定第US-0001号 · 2026-05-20" in camry
