@@ -196,7 +196,7 @@ def _refusal_route(case: str) -> Route:
         return route
     table = sjis_table(today()).decode("cp932")
     if case == "a dash for the USD rate":
-        table = table.replace('"155.23"', '"－"')
+        table = table.replace('"155.23"', '"\uff0d"')  # a full-width dash: not published
     elif case == "an absurd rate":
         table = table.replace('"155.23"', '"15523"')
     elif case == "no USD row":
@@ -234,9 +234,11 @@ def test_a_source_that_is_not_a_sane_rate_is_refused_and_nothing_is_written(
 )
 def test_a_json_answer_that_is_not_a_usd_jpy_rate_is_refused(body, message, settings):
     settings.LANGUAGE_CODE = "en"
-    with fixture_http_server({"/latest": Route(body, "application/json")}) as url:
-        with pytest.raises(FxSourceInvalid) as refused:
-            fetch(url, "/latest", format="json", on_date=FIXTURE_DAY)
+    with (
+        fixture_http_server({"/latest": Route(body, "application/json")}) as url,
+        pytest.raises(FxSourceInvalid) as refused,
+    ):
+        fetch(url, "/latest", format="json", on_date=FIXTURE_DAY)
 
     assert message in str(refused.value.fields)
     assert m.FxRate.objects.count() == 0
