@@ -1,4 +1,4 @@
-"""Back-filling exchange rates in the admin: upload, preview, confirm; all or nothing; every bad line named."""
+"""Back-filling exchange rates in the admin: upload, preview, confirm; all or nothing; bad lines named."""
 
 from __future__ import annotations
 
