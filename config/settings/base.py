@@ -168,11 +168,12 @@ CELERY_TASK_TRACK_STARTED = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # With late acks Redis redelivers an unacknowledged task after the visibility timeout. It must be
-# longer than any countdown/ETA a task is given (none is today) plus the hard time limit, or a task
-# still waiting or running would run twice. One hour leaves a wide margin; the price is that a
-# task lost with its worker comes back only after it (plus kombu's restore interval, about 100 s).
-# Nothing re-queues lost work sooner today: the only periodic task is the worker heartbeat
-# (CELERY_BEAT_SCHEDULE below; docs/operations.md).
+# longer than any countdown/ETA a task is given (the FX import's retries wait FX_RETRY_SECONDS,
+# 900 s) plus the hard time limit, or a task still waiting or running would run twice. One hour
+# leaves a wide margin; the price is that a task lost with its worker comes back only after it
+# (plus kombu's restore interval, about 100 s).
+# Nothing re-queues lost work sooner today: the periodic tasks are the worker heartbeat and the
+# daily FX import (CELERY_BEAT_SCHEDULE below; docs/operations.md).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
