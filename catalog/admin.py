@@ -3,11 +3,15 @@
 Price lists: item rows are edited in inlines while a list is a draft and become read-only once it is
 published (a published list's prices never change: make a new list). CSV import (with a dry-run
 preview of the diff) and export are views on the price list.
+
+Exchange rates: the daily task writes them; a CSV import on the rates' list back-fills (preview,
+then all or nothing); rates the task held back are accepted or dismissed on their own list.
 """
 
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -19,6 +23,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from catalog import models as m
 from catalog.selectors.pricing import price_lists_overlapping
+from catalog.services.fx_import import MAX_IMPORT_BYTES as FX_MAX_IMPORT_BYTES
+from catalog.services.fx_import import decode_text, fx_conflict_accept, fx_conflict_dismiss, fx_rates_import
 from catalog.services.price_import import MAX_FILE_BYTES, price_list_export, price_list_import
 from catalog.services.price_lists import price_list_period_set, price_list_publish
 from catalog.versioning import catalog_changed
@@ -407,12 +413,136 @@ class FeeTypeAdmin(CatalogAdmin):
 # --- FX and taxes --------------------------------------------------------------------------------
 
 
+class FxImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"))
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=100,
+        help_text=_("Where the rates come from, recorded on each rate (e.g. MUFG TTM)."),
+    )
+
+
 @admin.register(m.FxRate)
 class FxRateAdmin(CatalogAdmin):
-    list_display = ("rate_date", "base_currency", "quote_currency", "rate", "source")
-    list_filter = ("base_currency", "quote_currency", "source")
-    search_fields = ("source",)
+    list_display = (
+        "rate_date",
+        "base_currency",
+        "quote_currency",
+        "rate",
+        "source",
+        "fetched_at",
+        "actor_kind",
+        "actor_label",
+    )
+    list_filter = ("base_currency", "quote_currency", "source", "actor_kind")
+    search_fields = ("source", "source_url")
     date_hierarchy = "rate_date"
+    readonly_fields = ("source_url", "fetched_at", "actor_kind", "actor_ref", "actor_label")
+    exclude = ("actor_user",)
+    change_list_template = "admin/catalog/fxrate/change_list.html"
+
+    def save_model(self, request: HttpRequest, obj: m.FxRate, form, change: bool) -> None:
+        # A hand edit is the person's rate: it names them, as the import names the system.
+        obj.actor_fill(get_caller(request).actor)
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="{}_{}_import".format(*info)),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload -> preview (a dry run: each date added, changed or unchanged) -> confirm the same text."""
+        if not self.has_add_permission(request) or not self.has_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import exchange rates"),
+            "max_bytes": FX_MAX_IMPORT_BYTES,
+            "max_change": settings.FX_MAX_DAILY_CHANGE_PERCENT,
+        }
+        actor = get_caller(request).actor
+        if request.method == "POST" and "confirm" in request.POST:
+            content = request.POST.get("content", "").encode("utf-8")
+            source = request.POST.get("source", "").strip()[:100] or settings.FX_SOURCE_NAME
+            try:
+                report = fx_rates_import(actor=actor, csv_file=content, dry_run=False, source=source)
+            except ApplicationError as error:
+                context.update(form=FxImportForm(initial={"source": source}), error=error)
+                return TemplateResponse(request, "admin/catalog/fxrate/import_form.html", context)
+            self.message_user(
+                request,
+                _("Exchange rates imported: %(added)s added, %(changed)s changed, %(unchanged)s unchanged.")
+                % report.counts,
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:catalog_fxrate_changelist"))
+        form = FxImportForm(
+            request.POST or None, request.FILES or None, initial={"source": settings.FX_SOURCE_NAME}
+        )
+        if request.method == "POST" and form.is_valid():
+            raw = form.cleaned_data["file"].read(FX_MAX_IMPORT_BYTES + 1)
+            try:
+                report = fx_rates_import(
+                    actor=actor, csv_file=raw, dry_run=True, source=form.cleaned_data["source"]
+                )
+                content = decode_text(raw)
+            except ApplicationError as error:
+                context.update(form=form, error=error)
+                return TemplateResponse(request, "admin/catalog/fxrate/import_form.html", context)
+            context.update(report=report, content=content, source=form.cleaned_data["source"])
+            return TemplateResponse(request, "admin/catalog/fxrate/import_preview.html", context)
+        context["form"] = form
+        return TemplateResponse(request, "admin/catalog/fxrate/import_form.html", context)
+
+
+@admin.register(m.FxRateConflict)
+class FxRateConflictAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Rates the daily import held back: operations accept one (it is written) or dismiss it."""
+
+    list_display = (
+        "rate_date",
+        "kind",
+        "status",
+        "offered_rate",
+        "current_rate",
+        "current_rate_date",
+        "source",
+        "fetched_at",
+        "resolved_by_label",
+    )
+    list_filter = ("status", "kind")
+    date_hierarchy = "rate_date"
+    actions = ("accept_selected", "dismiss_selected")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # only the import holds a rate back
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        return [field.name for field in self.opts.fields]
+
+    def _resolve(self, request: HttpRequest, queryset, service, done_message) -> None:
+        actor = get_caller(request).actor
+        for conflict in queryset.order_by("pk"):
+            try:
+                service(conflict=conflict, actor=actor)
+            except ApplicationError as error:
+                self.message_user(request, f"{conflict}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(request, done_message % {"conflict": conflict}, messages.SUCCESS)
+
+    @admin.action(description=_("Accept the selected rates (write them)"), permissions=("change",))
+    def accept_selected(self, request: HttpRequest, queryset) -> None:
+        self._resolve(request, queryset, fx_conflict_accept, _("%(conflict)s: written."))
+
+    @admin.action(
+        description=_("Dismiss the selected rates (keep what is recorded)"), permissions=("change",)
+    )
+    def dismiss_selected(self, request: HttpRequest, queryset) -> None:
+        self._resolve(request, queryset, fx_conflict_dismiss, _("%(conflict)s: dismissed."))
 
 
 @admin.register(m.TaxRule)

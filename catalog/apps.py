@@ -11,6 +11,16 @@ class CatalogConfig(AppConfig):
     def ready(self) -> None:
         self._grant_back_office_permissions()
         self._register_navigation()
+        self._register_fx_alerts()
+
+    @staticmethod
+    def _register_fx_alerts() -> None:
+        from catalog.selectors.fx import fx_freshness, fx_stale_notice
+        from core.health import register_readiness_detail
+        from core.navigation import register_notice
+
+        register_notice("fx-stale", fx_stale_notice)
+        register_readiness_detail("fx", lambda: fx_freshness(cached=False).as_dict())
 
     @staticmethod
     def _register_navigation() -> None:

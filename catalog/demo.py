@@ -494,7 +494,13 @@ def _seed_fx(today: dt.date) -> None:
             rate_date=day,
             base_currency="USD",
             quote_currency="JPY",
-            defaults={"rate": demo_fx_rate(day), "source": "Demo TTM"},
+            defaults={
+                "rate": demo_fx_rate(day),
+                "source": "Demo TTM",
+                "actor_kind": SEEDER.kind,
+                "actor_ref": SEEDER.ref,
+                "actor_label": SEEDER.label,
+            },
         )
 
 

@@ -106,3 +106,24 @@ class VinInvalid(ValidationFailed):
             details=[problem.as_detail() for problem in self.problems],
             **kwargs,
         )
+
+
+class FxSourceUnavailable(Unprocessable):
+    """The FX source could not be read: no answer in time, refused, or an HTTP error status."""
+
+    default_code = "fx_source_unavailable"
+    default_message = _("The exchange-rate source could not be read; nothing was imported.")
+
+
+class FxSourceInvalid(Unprocessable):
+    """The FX source answered something that is not a sane USD/JPY rate; nothing was imported."""
+
+    default_code = "fx_source_invalid"
+    default_message = _("The exchange-rate source answered something that is not a usable rate.")
+
+
+class FxImportInvalid(ValidationFailed):
+    """An exchange-rate file with at least one bad line: nothing was imported; `fields` names each."""
+
+    default_code = "fx_import_invalid"
+    default_message = _("The file was refused; nothing was imported.")

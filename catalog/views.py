@@ -23,6 +23,7 @@ from catalog.forms import CompareForm, ConfigurationForm
 from catalog.models.scoping import sees_catalog
 from catalog.selectors import portal
 from catalog.selectors.configuration import ConfigurationData, OptionFacts, trim_configuration_data
+from catalog.selectors.fx import fx_freshness
 from catalog.services.configuration import ConfigurationError
 from catalog.services.quote import Quote, quote_build
 from core import clock
@@ -56,7 +57,8 @@ def model_list(request: HttpRequest, caller: Caller) -> HttpResponse:
     """The models the caller may order, grouped by maker."""
     today = clock.today_jst()
     catalog = portal.catalog_for_caller(caller=caller, on_date=today)
-    return render(request, "catalog/model_list.html", {"catalog": catalog, "today": today})
+    context = {"catalog": catalog, "today": today, "fx": fx_freshness(on_date=today)}
+    return render(request, "catalog/model_list.html", context)
 
 
 @require_GET
@@ -65,7 +67,8 @@ def model_detail(request: HttpRequest, caller: Caller, code: str) -> HttpRespons
     """A model's trims with specifications and today's prices, to compare or configure."""
     today = clock.today_jst()
     detail = portal.model_for_caller(caller=caller, code=code, on_date=today)
-    return render(request, "catalog/model_detail.html", {"detail": detail, "today": today})
+    context = {"detail": detail, "today": today, "fx": fx_freshness(on_date=today)}
+    return render(request, "catalog/model_detail.html", context)
 
 
 @require_GET

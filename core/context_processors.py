@@ -3,11 +3,12 @@
 from django.utils.functional import SimpleLazyObject
 
 from core.callers import get_caller
-from core.navigation import nav_for
+from core.navigation import nav_for, notices_for
 
 
 def caller(request) -> dict:
-    """`caller` (who is signed in, their dealer or back office, role) and `nav` (header links).
+    """`caller` (who is signed in, their dealer or back office, role), `nav` (header links) and
+    `notices` (site-wide banners, e.g. a stale exchange rate for operations).
 
     Both resolve on first use, so a page that shows neither pays nothing.
     """
@@ -17,4 +18,8 @@ def caller(request) -> dict:
         match = getattr(request, "resolver_match", None)
         return nav_for(get_caller(request), match.namespace if match else None)
 
-    return {"caller": lazy_caller, "nav": SimpleLazyObject(navigation)}
+    return {
+        "caller": lazy_caller,
+        "nav": SimpleLazyObject(navigation),
+        "notices": SimpleLazyObject(lambda: notices_for(get_caller(request))),
+    }

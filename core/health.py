@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import redis
@@ -21,6 +22,16 @@ from core.models import WorkerHeartbeat
 # to connect plus 0.5 s for the answer at the very worst), with no retries.
 DATABASE_TIMEOUT = 1.0
 REDIS_TIMEOUT = 0.5
+
+# Informational details the apps add to /readyz (core knows no app): name -> a function answering a
+# JSON-able dict. They run only when the database answers, never change the status, and one that
+# fails shows its error in its own entry.
+_details: dict[str, Callable[[], dict]] = {}
+
+
+def register_readiness_detail(name: str, provider: Callable[[], dict]) -> None:
+    """Add `name` to /readyz's body (an app's ready() calls it; registering twice keeps one)."""
+    _details[name] = provider
 
 
 @never_cache
@@ -63,7 +74,11 @@ def _check_redis() -> str:
 @never_cache
 @require_GET
 def readyz(request):
-    """Ready for traffic: the database answers and, when configured, Redis answers (else 503)."""
+    """Ready for traffic: the database answers and, when configured, Redis answers (else 503).
+
+    The body also says how fresh the worker heartbeat and the apps' registered details are (the
+    catalog's "fx": the newest USD/JPY rate and whether it is stale); those never make it 503.
+    """
     checks: dict[str, str] = {}
     ready = True
     for name, check in (("database", _check_database), ("redis", _check_redis)):
@@ -83,4 +98,9 @@ def readyz(request):
                 "last_seen_at": latest["last_seen_at"].isoformat(),
                 "stale": age > timedelta(minutes=5),
             }
+        for name, provider in _details.items():
+            try:
+                body[name] = provider()
+            except Exception as exc:  # a detail never turns the probe into a 500
+                body[name] = {"error": exc.__class__.__name__}
     return JsonResponse(body, status=200 if ready else 503)

@@ -1,7 +1,8 @@
-"""The portal's main navigation, filled by each app in its AppConfig.ready().
+"""The portal's main navigation and site-wide notices, filled by each app in its AppConfig.ready().
 
 Core's base template lists the entries the caller may see, so core never needs to know the apps
-(dependencies run one way) and a new area of the portal appears by registering one entry.
+(dependencies run one way) and a new area of the portal appears by registering one entry. A notice
+provider answers a banner for a caller (or None); it must be cheap: it runs on every page.
 """
 
 from __future__ import annotations
@@ -48,3 +49,27 @@ def nav_for(caller: Caller, current_namespace: str | None) -> list[dict]:
         for entry in _entries
         if entry.visible(caller)
     ]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A banner shown above every portal page's content."""
+
+    message: str
+    testid: str
+    level: str = "warning"
+
+
+NoticeProvider = Callable[[Caller], Notice | None]
+_notice_providers: dict[str, NoticeProvider] = {}
+
+
+def register_notice(name: str, provider: NoticeProvider) -> None:
+    _notice_providers[name] = provider
+
+
+def notices_for(caller: Caller) -> list[Notice]:
+    """The banners this caller should see now."""
+    if not caller.is_authenticated:
+        return []
+    return [notice for provider in _notice_providers.values() if (notice := provider(caller)) is not None]

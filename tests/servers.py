@@ -3,7 +3,8 @@
 `gunicorn_server(**env)` starts the Procfile's `web` command (so its options are the ones under
 test) in a subprocess on a free port, with the test settings and the given environment, waits for
 `/healthz` and always stops it. `blackhole()` is a TCP server that accepts connections and never
-answers, like a dependency whose host is up but whose service hangs.
+answers, like a dependency whose host is up but whose service hangs. `fixture_http_server(routes)`
+is a real HTTP server serving fixed answers (an FX source's published files, its error pages).
 """
 
 from __future__ import annotations
@@ -166,3 +167,53 @@ def blackhole() -> Iterator[int]:
         listener.close()
         for connection in accepted:
             connection.close()
+
+
+@dataclass(frozen=True)
+class Route:
+    """What the fixture HTTP server answers on one path."""
+
+    body: bytes
+    content_type: str = "text/csv"
+    status: int = 200
+    delay: float = 0.0  # seconds to wait before answering (a slow source)
+
+
+@contextlib.contextmanager
+def fixture_http_server(routes: dict[str, Route], hits: dict[str, int] | None = None) -> Iterator[str]:
+    """A real HTTP server on loopback (http.server in a thread) answering `routes`; yields its base URL.
+
+    `routes` may be changed while it runs (a source that publishes a new table). Unknown paths 404.
+    `hits`, when given, counts the requests per path.
+    """
+    import http.server
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if hits is not None:
+                hits[self.path] = hits.get(self.path, 0) + 1
+            route = routes.get(self.path) or Route(b"<html><body>Not Found</body></html>", "text/html", 404)
+            if route.delay:
+                time.sleep(route.delay)
+            try:
+                self.send_response(route.status)
+                self.send_header("Content-Type", route.content_type)
+                self.send_header("Content-Length", str(len(route.body)))
+                self.end_headers()
+                self.wfile.write(route.body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (a timeout test)
+
+        def log_message(self, format, *args) -> None:  # quiet: the test output is the assertions
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -2,7 +2,7 @@
 
 from catalog.models.certification import CertificationRoute
 from catalog.models.colors import Color, PaintType, TrimColor
-from catalog.models.fx import FxRate
+from catalog.models.fx import FxRate, FxRateConflict, FxRateConflictKind, FxRateConflictStatus
 from catalog.models.makers import Maker, Plant, PlantWmi
 from catalog.models.options import Installation, Option, OptionKind, OptionRule, RuleKind, TrimOption
 from catalog.models.pricing import (
@@ -36,6 +36,9 @@ __all__ = [
     "Drive",
     "FeeType",
     "FxRate",
+    "FxRateConflict",
+    "FxRateConflictKind",
+    "FxRateConflictStatus",
     "Installation",
     "Maker",
     "ModelFee",

@@ -4,9 +4,11 @@ With nothing set the project runs on the embedded default: SQLite under var/ and
 executed in-process. DATABASE_URL (PostgreSQL) and REDIS_URL switch to the real services.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -166,11 +168,12 @@ CELERY_TASK_TRACK_STARTED = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # With late acks Redis redelivers an unacknowledged task after the visibility timeout. It must be
-# longer than any countdown/ETA a task is given (none is today) plus the hard time limit, or a task
-# still waiting or running would run twice. One hour leaves a wide margin; the price is that a
-# task lost with its worker comes back only after it (plus kombu's restore interval, about 100 s).
-# Nothing re-queues lost work sooner today: the only periodic task is the worker heartbeat
-# (CELERY_BEAT_SCHEDULE below; docs/operations.md).
+# longer than any countdown/ETA a task is given (the FX import's retries wait FX_RETRY_SECONDS,
+# 900 s) plus the hard time limit, or a task still waiting or running would run twice. One hour
+# leaves a wide margin; the price is that a task lost with its worker comes back only after it
+# (plus kombu's restore interval, about 100 s).
+# Nothing re-queues lost work sooner today: the periodic tasks are the worker heartbeat and the
+# daily FX import (CELERY_BEAT_SCHEDULE below; docs/operations.md).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -305,6 +308,40 @@ LOGGING = {
 
 # Periodic tasks. The database scheduler copies these into django-celery-beat's tables at start,
 # where the back office can change their timing in the admin.
+# The FX import runs at 10:30 Japan time on weekdays (CELERY_TIMEZONE), after the banks publish
+# their day's rates around 10:00; a holiday's run finds yesterday's rate and changes nothing.
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": 60.0},
+    "fx-rate-import": {
+        "task": "catalog.fx_rate_import",
+        "schedule": crontab(
+            minute=env.int("FX_IMPORT_MINUTE", default=30),
+            hour=env.int("FX_IMPORT_HOUR", default=10),
+            day_of_week="mon-fri",
+        ),
+    },
 }
+
+# --- FX rates: where the daily import reads the USD/JPY rate (docs/operations.md, "FX rates") ------
+# FX_SOURCE_FORMAT names a parser in catalog.services.fx_import.FORMATS: "bank_csv" (a Japanese
+# bank's daily TTS/TTB/TTM table, UTF-8 or Shift_JIS) or "json" ({"date", "base", "rates": {...}}).
+# Without FX_SOURCE_URL the task does nothing but log that no source is configured.
+FX_SOURCE_URL = env("FX_SOURCE_URL", default="")
+FX_SOURCE_FORMAT = env("FX_SOURCE_FORMAT", default="bank_csv")
+FX_SOURCE_NAME = env("FX_SOURCE_NAME", default="MUFG TTM")
+# Which column of the bank's table is the rate, and which names the currency (header texts).
+FX_BANK_CSV_RATE_COLUMNS = env.list("FX_BANK_CSV_RATE_COLUMNS", default=["TTM", "仲値"])
+FX_BANK_CSV_CURRENCY_COLUMNS = env.list(
+    "FX_BANK_CSV_CURRENCY_COLUMNS", default=["通貨略称", "略称", "通貨コード", "Currency", "Code"]
+)
+FX_FETCH_TIMEOUT = env.float("FX_FETCH_TIMEOUT", default=10.0)
+FX_FETCH_MAX_BYTES = env.int("FX_FETCH_MAX_BYTES", default=1_000_000)
+FX_RETRY_SECONDS = env.float("FX_RETRY_SECONDS", default=900.0)  # a source that is down: 3 retries
+# A rate outside this band (JPY per USD) is refused as absurd; one that moves more than
+# FX_MAX_DAILY_CHANGE_PERCENT from the previous rate is held back for operations to confirm.
+FX_SANE_RATE_MIN = Decimal(env("FX_SANE_RATE_MIN", default="50"))
+FX_SANE_RATE_MAX = Decimal(env("FX_SANE_RATE_MAX", default="500"))
+FX_MAX_DAILY_CHANGE_PERCENT = Decimal(env("FX_MAX_DAILY_CHANGE_PERCENT", default="5"))
+# Operations are warned (portal banner, /readyz details) once the newest rate is older than this;
+# quotes refuse after catalog.services.quote.FX_MAX_AGE_DAYS (7): warn before they do.
+FX_ALERT_AGE_DAYS = env.int("FX_ALERT_AGE_DAYS", default=3)

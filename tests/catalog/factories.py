@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 
 from catalog import models as m
+from core import clock
 from tests.clock import days_ago, today
 
 
@@ -215,6 +216,26 @@ class FxRateFactory(factory.django.DjangoModelFactory):
     rate_date = factory.LazyFunction(today)
     rate = Decimal("152.3400")
     source = "MUFG TTM"
+    actor_kind = "system"
+    actor_ref = "tests"
+    actor_label = "tests"
+
+
+class FxRateConflictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.FxRateConflict
+
+    kind = m.FxRateConflictKind.CHANGED
+    rate_date = factory.LazyFunction(today)
+    offered_rate = Decimal("158.0000")
+    current_rate = Decimal("152.3400")
+    current_rate_date = factory.LazyFunction(today)
+    source = "MUFG TTM"
+    source_url = "http://127.0.0.1/fx.csv"
+    fetched_at = factory.LazyFunction(clock.now)
+    actor_kind = "system"
+    actor_ref = "fx_rate_import"
+    actor_label = "fx_rate_import"
 
 
 class TaxRuleFactory(factory.django.DjangoModelFactory):

@@ -62,12 +62,18 @@ def test_celery_is_configured_for_production_on_purpose():
     assert conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
 
 
-def test_the_only_periodic_task_is_the_worker_heartbeat():
+def test_the_periodic_tasks_are_the_worker_heartbeat_and_the_fx_import():
     """docs/operations.md and the settings describe exactly this schedule: update them together."""
+    from celery.schedules import crontab
+
     from config.celery_app import app
 
     assert app.conf.beat_schedule == {
         "worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": 60.0},
+        "fx-rate-import": {
+            "task": "catalog.fx_rate_import",
+            "schedule": crontab(minute=30, hour=10, day_of_week="mon-fri"),
+        },
     }
 
 
