@@ -44,9 +44,17 @@ class Client:
         self.headers = {"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()}
 
     def get(self, url: str) -> tuple[int, bytes]:
+        return self.call("GET", url)
+
+    def post(self, url: str, body: bytes = b"") -> tuple[int, bytes]:
+        return self.call("POST", url, body, content_type="application/json")
+
+    def call(self, method: str, url: str, body: bytes = b"", content_type: str = "") -> tuple[int, bytes]:
         path, _, query = url.partition("?")
         environ = {
-            "REQUEST_METHOD": "GET",
+            "REQUEST_METHOD": method,
+            "CONTENT_TYPE": content_type,
+            "CONTENT_LENGTH": str(len(body)),
             "PATH_INFO": urllib.parse.unquote(path),
             "QUERY_STRING": query,
             "SERVER_NAME": "127.0.0.1",
@@ -56,7 +64,7 @@ class Client:
             "SERVER_PROTOCOL": "HTTP/1.1",
             "wsgi.version": (1, 0),
             "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(b""),
+            "wsgi.input": io.BytesIO(body),
             "wsgi.errors": sys.stderr,
             "wsgi.multithread": False,
             "wsgi.multiprocess": True,
