@@ -65,9 +65,14 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
 	  else echo "Browser tests need chromium: sudo apt-get install chromium fonts-noto-cjk"; fi; }
 
+# Catalog and identity reads, the orders API (reads and moves), then the orders at volume (10k, 1M).
+# Every script runs even if an earlier one missed a target; the target fails if any did.
+BENCH_SCRIPTS ?= run orders volume
 bench: install
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk; }
-	$(BIN)/python bench/run.py
+	@status=0; for script in $(BENCH_SCRIPTS); do \
+	  echo "== bench/$$script.py"; $(BIN)/python bench/$$script.py || status=1; \
+	done; exit $$status
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/static var/test-media

@@ -27,6 +27,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,8 +110,8 @@ def wait_until_up(url: str, timeout: float = 30) -> None:
     sys.exit(f"gunicorn did not come up at {url}")
 
 
-def status_of(url: str, headers: dict[str, str]) -> int:
-    request = urllib.request.Request(url, headers=headers)
+def status_of(url: str, headers: dict[str, str], method: str = "GET") -> int:
+    request = urllib.request.Request(url, headers=headers, method=method)
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
             return response.status
@@ -116,16 +119,145 @@ def status_of(url: str, headers: dict[str, str]) -> int:
         return exc.code
 
 
-def wrk(url: str, headers: dict[str, str], duration: int, connections: int) -> float:
-    """Requests per second; refuses a run in which any response was not 2xx."""
+@dataclass(frozen=True)
+class WrkRun:
+    rate: float  # requests per second
+    requests: int  # completed in the run
+    output: str
+
+
+def wrk(
+    url: str,
+    headers: dict[str, str],
+    duration: int,
+    connections: int,
+    *,
+    script: Path | None = None,
+    script_args: tuple[str, ...] = (),
+) -> WrkRun:
+    """One wrk run (2 threads); refuses a run in which any response was not 2xx.
+
+    `script` is a wrk Lua script (e.g. bench/lua/post_each.lua), `script_args` what follows `--`.
+    """
     command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    if script is not None:
+        command += ["-s", str(script)]
+    command.append(url)
+    if script_args:
+        command += ["--", *script_args]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if errors:
         sys.exit(f"{url}: {errors.group(1)} responses were not 2xx during the run:\n{output}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    return WrkRun(
+        rate=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        requests=int(re.search(r"(\d+) requests in", output).group(1)),
+        output=output,
+    )
+
+
+def prepare(database_url: str, redis_url: str) -> tuple[dict[str, str], dict]:
+    """The benchmark database migrated and seeded with the demo data: (environment, seed_demo's JSON)."""
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install wrk")
+    ensure_database(database_url)
+    env = bench_env(database_url, redis_url)
+    manage(env, "migrate", "--no-input", "-v0")
+    manage(env, "collectstatic", "--no-input", "-v0")
+    return env, json.loads(manage(env, "seed_demo", "--json", "--force"))
+
+
+def dealer_headers(seeded: dict) -> dict[str, str]:
+    """The demo dealer integration key (TKY001), as every dealer-key measurement sends it."""
+    dealer_key = next(k["key"] for k in seeded["api_keys"] if k["kind"] == "dealer")
+    return {"Authorization": f"Api-Key {dealer_key}", "Accept-Language": "ja"}
+
+
+@contextmanager
+def serving(env: dict[str, str], workers: int) -> Iterator[str]:
+    """gunicorn (sync workers, production settings) on a free port: yields its base URL."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "config.wsgi",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        wait_until_up(base + FLOOR)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def ratio_of(
+    label: str,
+    run: Callable[[int], WrkRun],
+    *,
+    base: str,
+    rounds: int,
+    duration: int,
+    connections: int,
+    target: float | None = None,
+) -> dict:
+    """`run(seconds)` alternated with /healthz `rounds` times after a 2-second warm-up: the medians' ratio."""
+    run(2)  # warm caches and connections
+    floors, rates = [], []
+    for _ in range(rounds):
+        floors.append(wrk(base + FLOOR, {}, duration, connections).rate)
+        rates.append(run(duration).rate)
+    floor, rate = statistics.median(floors), statistics.median(rates)
+    return {
+        "endpoint": label,
+        "requests_per_s": round(rate),
+        "healthz_requests_per_s": round(floor),
+        "ratio": round(rate / floor, 3),
+        "target": target,
+    }
+
+
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="floor/endpoint alternations; the median counts"
+    )
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+
+
+def report(results: list[dict], as_json: bool) -> None:
+    """The results as a table (or JSON); exits 1 when a target was missed."""
+    if as_json:
+        print(json.dumps({"results": results}, indent=2))
+    else:
+        width = max([34, *(len(row["endpoint"]) + 1 for row in results)])
+        print(f"{'endpoint':<{width}} {'req/s':>8} {'healthz':>8} {'ratio':>6} {'target':>6}")
+        for row in results:
+            if "skipped" in row:
+                print(f"{row['endpoint']:<{width}} skipped: {row['skipped']}")
+                continue
+            target = f"{row['target']:.2f}" if row["target"] is not None else "-"
+            print(
+                f"{row['endpoint']:<{width}} {row['requests_per_s']:>8} "
+                f"{row['healthz_requests_per_s']:>8} {row['ratio']:>6.3f} {target:>6}"
+            )
+    missed = [r for r in results if r.get("target") and r["ratio"] < r["target"]]
+    if missed:
+        sys.exit(1)
 
 
 def main() -> None:
@@ -137,87 +269,34 @@ def main() -> None:
         action="append",
         help="PATH or PATH@TARGET_RATIO (repeatable), e.g. /api/v1/catalog/trims/@0.5",
     )
-    parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run")
-    parser.add_argument(
-        "--rounds", type=int, default=3, help="floor/endpoint alternations; the median counts"
-    )
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    add_common_arguments(parser)
     args = parser.parse_args()
 
-    if not shutil.which("wrk"):
-        sys.exit("wrk is not installed: apt-get install wrk")
-    database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-    redis_url = os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
-    ensure_database(database_url)
-    env = bench_env(database_url, redis_url)
-    manage(env, "migrate", "--no-input", "-v0")
-    manage(env, "collectstatic", "--no-input", "-v0")
-    seeded = json.loads(manage(env, "seed_demo", "--json", "--force"))
-    dealer_key = next(k["key"] for k in seeded["api_keys"] if k["kind"] == "dealer")
-    headers = {"Authorization": f"Api-Key {dealer_key}", "Accept-Language": "ja"}
-
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "config.wsgi",
-            "-w",
-            str(args.workers),
-            "-b",
-            f"127.0.0.1:{port}",
-            "--no-control-socket",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
+    env, seeded = prepare(
+        os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL,
     )
+    headers = dealer_headers(seeded)
     results = []
-    try:
-        wait_until_up(base + FLOOR)
+    with serving(env, args.workers) as base:
         for spec in args.endpoint or DEFAULT_ENDPOINTS:
             path, _, target = spec.rpartition("@") if "@" in spec else (spec, "", "")
             status = status_of(base + path, headers)
             if status != 200:
                 results.append({"endpoint": path, "skipped": f"answers {status}"})
                 continue
-            wrk(base + path, headers, 2, args.connections)  # warm caches and connections
-            floors, rates = [], []
-            for _ in range(args.rounds):
-                floors.append(wrk(base + FLOOR, {}, args.duration, args.connections))
-                rates.append(wrk(base + path, headers, args.duration, args.connections))
-            floor, rate = statistics.median(floors), statistics.median(rates)
             results.append(
-                {
-                    "endpoint": path,
-                    "requests_per_s": round(rate),
-                    "healthz_requests_per_s": round(floor),
-                    "ratio": round(rate / floor, 3),
-                    "target": float(target) if target else None,
-                }
+                ratio_of(
+                    path,
+                    lambda seconds, path=path: wrk(base + path, headers, seconds, args.connections),
+                    base=base,
+                    rounds=args.rounds,
+                    duration=args.duration,
+                    connections=args.connections,
+                    target=float(target) if target else None,
+                )
             )
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-    if args.json:
-        print(json.dumps({"results": results}, indent=2))
-    else:
-        print(f"{'endpoint':<34} {'req/s':>8} {'healthz':>8} {'ratio':>6} {'target':>6}")
-        for row in results:
-            if "skipped" in row:
-                print(f"{row['endpoint']:<34} skipped: {row['skipped']}")
-                continue
-            target = f"{row['target']:.2f}" if row["target"] is not None else "-"
-            print(
-                f"{row['endpoint']:<34} {row['requests_per_s']:>8} {row['healthz_requests_per_s']:>8} "
-                f"{row['ratio']:>6.3f} {target:>6}"
-            )
-    missed = [r for r in results if r.get("target") and r["ratio"] < r["target"]]
-    sys.exit(1 if missed else 0)
+    report(results, args.json)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from core.api.views import ScopedAPIMixin
 from core.errors import PermissionDenied
 from core.scoping import write_in_scope
 from importorders.api.filters import DealerFilter, OrderFilter
+from importorders.api.representations import ORDER_ROW_VALUES, order_rows
 from importorders.api.serializers import (
     MONTH_PATTERN,
     DealerDetailSerializer,
@@ -233,8 +234,15 @@ class OrderViewSet(ScopedAPIMixin, viewsets.GenericViewSet):
         return OrderDetailSerializer(order, context=self.get_serializer_context()).data
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(OrderRowSerializer(page, many=True).data)
+        # Lean rows (importorders.api.representations): the codes a row shows, not six model
+        # instances per row; OrderRowSerializer documents the same shape.
+        queryset = self.get_queryset()
+        # Without any of its parameters the filterset filters nothing, but building and validating
+        # its form costs more than building the page: it runs only when one is given.
+        if any(name in request.query_params for name in OrderFilter.base_filters):
+            queryset = self.filter_queryset(queryset)
+        rows = queryset.values(*ORDER_ROW_VALUES)
+        return self.get_paginated_response(order_rows(self.paginate_queryset(rows)))
 
     def create(self, request, *args, **kwargs):
         caller = self.caller
