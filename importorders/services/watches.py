@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.actors import Actor
@@ -21,14 +20,13 @@ def _person(actor: Actor):
 def order_watch(*, order: Order, actor: Actor) -> OrderWatch:
     """The actor watches the order (which the view loaded scoped to them); a repeat is a no-op."""
     user = _person(actor)
-    with transaction.atomic():
-        watch, _created = OrderWatch.objects.get_or_create(order=order, user=user)
+    # get_or_create inserts in its own savepoint and reads again if a concurrent insert won.
+    watch, _created = OrderWatch.objects.get_or_create(order=order, user=user)
     return watch
 
 
 def order_unwatch(*, order: Order, actor: Actor) -> bool:
     """The actor stops watching the order; returns whether they were watching it."""
     user = _person(actor)
-    with transaction.atomic():
-        deleted, _rows = OrderWatch.objects.filter(order=order, user=user).delete()
+    deleted, _rows = OrderWatch.objects.filter(order=order, user=user).delete()
     return bool(deleted)
