@@ -68,6 +68,7 @@ def _title(template) -> Any:
 
 
 def _body(params: Mapping[str, Any]) -> str:
+    """What a dealer's people read under the title: the reason, the week, their customer reference."""
     lines = []
     if params.get("reason"):
         lines.append(_("Reason: %(reason)s") % {"reason": params["reason"]})
@@ -75,11 +76,13 @@ def _body(params: Mapping[str, Any]) -> str:
         lines.append(_("Production week: the week of %(week)s") % {"week": params["production_week"]})
     if params.get("customer_reference"):
         lines.append(_("Customer reference: %(ref)s") % {"ref": params["customer_reference"]})
-    if params.get("dealer_code"):
-        lines.append(
-            _("Dealer: %(dealer)s (%(code)s)") % {"dealer": _dealer(params), "code": params["dealer_code"]}
-        )
     return "\n".join(lines)
+
+
+def _queue_body(params: Mapping[str, Any]) -> str:
+    """What operations read: the same, and which dealer (code and name)."""
+    dealer = {"dealer": _dealer(params), "code": params.get("dealer_code", "")}
+    return "\n".join(line for line in (_body(params), _("Dealer: %(dealer)s (%(code)s)") % dealer) if line)
 
 
 # One kind per status an order can move to, for the dealer's people: (status, label, title).
@@ -162,7 +165,7 @@ def kinds_register() -> None:
             label=pgettext_lazy("notification kind", "New order to confirm"),
             audience="operations",
             title=_title(gettext_lazy("New order to confirm: %(reference)s from %(dealer)s")),
-            body=_body,
+            body=_queue_body,
             order=10,
         )
     )
@@ -174,7 +177,7 @@ def kinds_register() -> None:
             title=_title(
                 gettext_lazy("Order %(reference)s from %(dealer)s was cancelled before confirmation")
             ),
-            body=_body,
+            body=_queue_body,
             order=11,
         )
     )
