@@ -168,6 +168,8 @@ class NotificationPreferencesView(GenericAPIView):
     """GET|PUT notifications/preferences/: per kind, in the portal and by e-mail."""
 
     serializer_class = PreferencesSerializer
+    # DRF's OPTIONS metadata looks up an object for PUT (this view has none): OPTIONS is 405 here.
+    metadata_class = None
 
     @extend_schema(
         summary="Your choices per kind of notification: in the portal, by e-mail",
