@@ -71,6 +71,7 @@ def bench_env(database_url: str, redis_url: str) -> dict[str, str]:
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_SECURE_SSL_REDIRECT="false",
+        EMAIL_URL="consolemail://",  # production settings require one; the benchmark sends none
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
         CACHE_KEY_PREFIX=f"bench-{os.getpid()}",

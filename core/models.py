@@ -1,4 +1,6 @@
-"""Shared base models, and the worker heartbeat that operations watch."""
+"""Shared base models, the worker heartbeat that operations watch, and a person's language."""
+
+from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
@@ -6,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.scoping import ScopedQuerySet
 
 
 class ClockDateTimeField(models.DateTimeField):
@@ -71,3 +74,53 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname} @ {self.last_seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class UserLanguageQuerySet(ScopedQuerySet):
+    """A person's language setting is their own: nobody else reads or changes it."""
+
+    def restrict(self, caller) -> UserLanguageQuerySet:
+        if caller.kind == "user":
+            return self.filter(user_id=caller.user.pk)
+        return self.none()
+
+
+class UserLanguage(models.Model):
+    """The language a person reads: stored by the portal's language switch, used for their e-mails.
+
+    No row means the site's default, Japanese (`settings.LANGUAGE_CODE`).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="language_setting",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    updated_at = ClockDateTimeField(_("updated at"), auto_now=True)
+
+    objects = UserLanguageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("language of a person")
+        verbose_name_plural = _("languages of people")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.language}"
+
+
+# Notifications live in their own module of core; importing them here registers them with core.
+from core.notifications.models import Notification, NotificationPreference  # noqa: E402
+
+__all__ = [
+    "BilingualNamed",
+    "ClockDateTimeField",
+    "Notification",
+    "NotificationPreference",
+    "TimeStampedModel",
+    "UserLanguage",
+    "WorkerHeartbeat",
+    "in_current_language",
+]

@@ -1,4 +1,4 @@
-"""Portal pages owned by core: the home page and a rate-limited login."""
+"""Portal pages owned by core: the home page, a rate-limited login and the language switch."""
 
 from __future__ import annotations
 
@@ -11,10 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views import i18n
+from django.views.decorators.http import require_POST
 
 from core import clock
+from core.actors import Actor
 from core.callers import get_caller
 from core.home import cards_for
+from core.models import UserLanguage
+from core.notifications.services import language_store
 from core.ratelimit import RateLimit, client_ip
 
 
@@ -105,4 +110,33 @@ class LoginView(auth_views.LoginView):
             return response
         response = super().post(request, *args, **kwargs)
         login_attempt_record(request)
+        if request.user.is_authenticated:
+            language_apply_stored(request, response)
         return response
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch; for a signed-in person it also stores the choice (their e-mails
+    follow it, and it is theirs again at the next sign-in on any browser)."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        language_store(actor=Actor.for_user(request.user), language=language)
+    return response
+
+
+def language_apply_stored(request, response: HttpResponse) -> None:
+    """After a sign-in: the person's stored language becomes this browser's (cookie and session)."""
+    stored = UserLanguage.objects.filter(user_id=request.user.pk).values_list("language", flat=True).first()
+    if stored:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            stored,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )

@@ -15,7 +15,17 @@ class ImportOrdersConfig(AppConfig):
 
         register_caller_resolver(caller_for_request)
         register_key_resolver(principal_for_key)
+        self._register_notifications()
         self._grant_back_office_permissions()
+
+    @staticmethod
+    def _register_notifications() -> None:
+        from importorders.notifications import kinds_register, order_moved_listener
+        from importorders.services.orders import _moved_listeners, on_order_moved
+
+        kinds_register()
+        if order_moved_listener not in _moved_listeners:
+            on_order_moved(order_moved_listener)
 
     @staticmethod
     def _grant_back_office_permissions() -> None:

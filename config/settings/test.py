@@ -25,6 +25,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 if env("REDIS_URL", default=""):
     CACHES["default"]["KEY_PREFIX"] = "importorders-test"  # noqa: F405
 
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PORTAL_BASE_URL = "https://orders.example.jp"
+
 # Serve static files from the finders: tests never run collectstatic.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True

@@ -1,11 +1,16 @@
 """importorders routes under /api/v1/."""
 
+from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
 from importorders.api.views import DealerViewSet, OrderViewSet
+from importorders.api.watches import OrderWatchView
 
 router = SimpleRouter()
 router.register("dealers", DealerViewSet, basename="dealer")
 router.register("orders", OrderViewSet, basename="order")
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    re_path(r"^orders/(?P<reference>[A-Za-z0-9-]+)/watch/$", OrderWatchView.as_view(), name="order-watch"),
+]

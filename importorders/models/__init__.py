@@ -4,6 +4,7 @@ from importorders.models.dealers import Dealer, DealerMembership, Prefecture
 from importorders.models.keys import DealerAPIKey, PartnerAPIKey
 from importorders.models.orders import Order, OrderEvent, OrderKind, OrderStatus
 from importorders.models.partners import LogisticsPartner
+from importorders.models.watches import OrderWatch
 
 __all__ = [
     "Dealer",
@@ -14,6 +15,7 @@ __all__ = [
     "OrderEvent",
     "OrderKind",
     "OrderStatus",
+    "OrderWatch",
     "PartnerAPIKey",
     "Prefecture",
 ]

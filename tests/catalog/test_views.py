@@ -204,8 +204,9 @@ def _add_priced_models(maker, price_list, count):
             f.TrimPriceFactory(price_list=price_list, trim=trim, suggested_retail_jpy=Decimal(retail))
 
 
-# session, user, the caller's membership; models, model years, trims, price lists in effect, prices
-CATALOG_QUERIES = 8
+# session, user, the caller's membership; models, model years, trims, price lists in effect, prices;
+# the header's unread notification count
+CATALOG_QUERIES = 9
 
 
 def test_catalog_runs_the_same_queries_for_one_model_or_many(client, world):
@@ -223,8 +224,9 @@ def test_catalog_runs_the_same_queries_for_one_model_or_many(client, world):
     assert text_of(dealer.get("/catalog/")).count("¥6,000,000〜") == 12
 
 
-# session, user, the caller's membership; model, model years, trims, price lists in effect, prices
-MODEL_QUERIES = 8
+# session, user, the caller's membership; model, model years, trims, price lists in effect, prices;
+# the header's unread notification count
+MODEL_QUERIES = 9
 
 
 def test_model_page_runs_the_same_queries_for_one_trim_or_many(client, world):
@@ -647,10 +649,11 @@ def test_quote_page_costs_the_same_queries_with_one_option_or_many(client, price
 # session, user, the caller's membership; the trim; the engine's four (loaded once: the quote is
 # handed them); the quote's other ten (price list, FX, trim, option and colour prices, logistics,
 # tax rules, recycling deposit, fees, automobile tax). It was 22 when the quote reloaded the engine's.
-QUOTE_QUERIES = 18
+# A full page adds the header's unread notification count; the htmx check renders no header.
+QUOTE_QUERIES = 19
 CHECK_QUERIES = 18
 # the same, with the configurator's price lists in effect and option and colour prices instead of the trim
-CONFIGURE_QUERIES = 21
+CONFIGURE_QUERIES = 22
 
 FEW_OPTIONS = ["MUDGUARD"]
 MANY_OPTIONS = ["MUDGUARD", "PKG-NAV", "RACK", "RAILS"]

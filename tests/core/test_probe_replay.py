@@ -50,6 +50,9 @@ SAMPLE_KWARGS = {
     "catalog:configure": {"code": "CAMRY-26-XSE"},
     "catalog:configure_check": {"code": "CAMRY-26-XSE"},
     "catalog:quote": {"code": "CAMRY-26-XSE"},
+    # Nobody's notification (the probes' answers are the missing one's, or a key's 403).
+    "api:notification-read": {"pk": 987654321},
+    "notifications:read": {"pk": 987654321},
 }
 # Query parameters the portal's pages read, each given a NUL.
 PORTAL_PARAMETERS = ("color", "options", "trims", "next", "q")
@@ -261,10 +264,21 @@ WRITERS = {
     "api:order-confirm": {"operations"},
     "api:order-reject": {"operations"},
     "api:order-schedule": {"operations"},
+    # People only: a key is refused (403) before any body is read.
+    "api:notification-read": {"sales", "operations"},
+    "api:notification-read-all": {"sales", "operations"},
+    "api:notification-preferences": {"sales", "operations"},
+    "api:order-watch": {"sales", "operations"},
 }
 # Moves that take no body: whatever body is sent, the move is judged (here: 409, the probes' order
 # is cancelled), so no 400 is expected of them.
-BODYLESS = {"api:order-submit", "api:order-confirm"}
+BODYLESS = {
+    "api:order-submit",
+    "api:order-confirm",
+    "api:notification-read",
+    "api:notification-read-all",
+    "api:order-watch",
+}
 # Routes addressed by the replay world's order (cancelled: every move is refused or an exact repeat).
 ORDER_ROUTES = (
     "api:order-detail",
@@ -274,6 +288,9 @@ ORDER_ROUTES = (
     "api:order-reject",
     "api:order-schedule",
     "api:order-events",
+    "api:order-watch",
+    "orders:watch",
+    "orders:unwatch",
 )
 
 

@@ -30,10 +30,34 @@ def test_production_settings_pass_check_deploy_with_no_warning():
         "WARNING",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="orders.importer.example.jp",
+        EMAIL_URL="smtp+tls://notify:secret@smtp.importer.example.jp:587",
     )
 
     assert result.returncode == 0, result.stderr + result.stdout
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_mail_server_and_send_over_smtp_with_one():
+    common = {
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "orders.importer.example.jp",
+    }
+    missing = _run_manage("check", **common)
+    shown = _run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, "
+        "s.EMAIL_USE_TLS, s.DEFAULT_FROM_EMAIL, s.PORTAL_BASE_URL, sep='|')",
+        EMAIL_URL="smtp+tls://notify:secret@smtp.importer.example.jp:587",
+        **common,
+    )
+
+    assert missing.returncode == 1
+    assert "Set the EMAIL_URL environment variable" in missing.stderr
+    assert shown.stdout.strip().splitlines()[-1] == (
+        "django.core.mail.backends.smtp.EmailBackend|smtp.importer.example.jp|587|True|"
+        "importorders <noreply@orders.importer.example.jp>|https://orders.importer.example.jp"
+    ), shown.stderr
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
