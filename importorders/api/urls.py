@@ -2,10 +2,16 @@
 
 from rest_framework.routers import SimpleRouter
 
+from importorders.api.changes import ChangeRequestViewSet
 from importorders.api.views import DealerViewSet, OrderViewSet
 
 router = SimpleRouter()
 router.register("dealers", DealerViewSet, basename="dealer")
 router.register("orders", OrderViewSet, basename="order")
+router.register(
+    r"orders/(?P<reference>[A-Za-z0-9-]+)/change-requests",
+    ChangeRequestViewSet,
+    basename="order-change-request",
+)
 
 urlpatterns = router.urls

@@ -1,11 +1,14 @@
 """importorders models, one module per aggregate."""
 
+from importorders.models.changes import ChangeRequest, ChangeRequestStatus
 from importorders.models.dealers import Dealer, DealerMembership, Prefecture
 from importorders.models.keys import DealerAPIKey, PartnerAPIKey
 from importorders.models.orders import Order, OrderEvent, OrderKind, OrderStatus
 from importorders.models.partners import LogisticsPartner
 
 __all__ = [
+    "ChangeRequest",
+    "ChangeRequestStatus",
     "Dealer",
     "DealerAPIKey",
     "DealerMembership",
