@@ -194,6 +194,8 @@ class ChangeRequestViewSet(ScopedAPIMixin, viewsets.GenericViewSet):
     def list(self, request, *args, **kwargs):
         order = self._order()
         page = self.paginate_queryset(change_request_list(caller=self.caller, order=order))
+        for change_request in page:
+            change_request.order = order  # every row is this order's: not read once per row
         data = ChangeRequestSerializer(page, many=True, context={"caller": self.caller}).data
         return self.get_paginated_response(data)
 

@@ -31,7 +31,9 @@ def change_request_list(*, caller: Caller, order: Order) -> QuerySet[ChangeReque
 
 def change_request_get(*, caller: Caller, order: Order, pk: int | str) -> ChangeRequest:
     """One request of the order by its id; NotFound if it is not the caller's or not this order's."""
-    return get_scoped_or_404(change_request_list(caller=caller, order=order), caller, pk=pk)
+    request = get_scoped_or_404(change_request_list(caller=caller, order=order), caller, pk=pk)
+    request.order = order  # the order the caller loaded: not read a second time
+    return request
 
 
 @selector
