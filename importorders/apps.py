@@ -16,6 +16,21 @@ class ImportOrdersConfig(AppConfig):
         register_caller_resolver(caller_for_request)
         register_key_resolver(principal_for_key)
         self._grant_back_office_permissions()
+        self._register_navigation()
+
+    @staticmethod
+    def _register_navigation() -> None:
+        from core.navigation import NavEntry, register
+
+        register(
+            NavEntry(
+                label=_("Change requests"),
+                url_name="office:change_requests",
+                namespace="office-change-requests",
+                visible=lambda caller: caller.is_operations,
+                order=60,
+            )
+        )
 
     @staticmethod
     def _grant_back_office_permissions() -> None:

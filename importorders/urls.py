@@ -1,7 +1,16 @@
 """The dealer portal's order pages (namespace `orders`, under /orders/)."""
 
-from django.urls import path  # noqa: F401  (routes are added per area, see importorders.views)
+from django.urls import path
+
+from importorders.views import changes
 
 app_name = "orders"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("<str:reference>/change/", changes.change_request, name="change_request"),
+    path(
+        "<str:reference>/change/<int:pk>/withdraw/",
+        changes.change_request_withdraw,
+        name="change_request_withdraw",
+    ),
+]
