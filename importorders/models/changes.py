@@ -146,6 +146,11 @@ class ChangeRequest(TimeStampedModel):
             return None
         return self.price_after_total_jpy - self.price_before_total_jpy
 
+    @property
+    def price_difference_abs_jpy(self):
+        difference = self.price_difference_jpy
+        return None if difference is None else abs(difference)
+
     def requested_by_fill(self, actor: Actor) -> None:
         self._actor_fill("requested_by", actor)
 

@@ -28,7 +28,9 @@ def month(offset: int = 1) -> dt.date:
     return first.replace(year=first.year + year, month=index + 1)
 
 
-def place(dealer, camry, status: str = OrderStatus.CONFIRMED, *, week_in_days: int = 60, **overrides) -> Order:
+def place(
+    dealer, camry, status: str = OrderStatus.CONFIRMED, *, week_in_days: int = 60, **overrides
+) -> Order:
     """An order of `dealer` (XSE, colour 089, PKG-NAV), moved by the services up to `status`."""
     changes = {
         "kind": "sold",

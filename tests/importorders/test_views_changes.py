@@ -58,7 +58,8 @@ def test_the_form_shows_the_build_the_cutoff_and_what_may_change(world, camry, c
     text = response.content.decode()
     assert f"{cutoff:%Y-%m-%d} (Japan time)" in text
     assert f"{(cutoff - today()).days} days left" in text
-    assert 'data-testid="color-218"' in text and 'data-testid="color-3U5"' not in text  # the trim's colours
+    assert 'data-testid="color-218"' in text
+    assert 'data-testid="color-3U5"' not in text
     for code in ("DASHCAM", "MUDGUARD", "RACK", "RAILS"):
         assert f'data-testid="option-{code}"' in text
     for code in ("PKG-NAV", "ROOF"):  # factory options are not offered for a change
@@ -70,7 +71,8 @@ def test_the_form_reads_in_japanese(world):
     response = browser(world, "dealer_sales", "ja").get(form_url(world.order))
 
     text = response.content.decode()
-    assert "現在の仕様" in text and "変更を申請する" in text
+    assert "現在の仕様" in text
+    assert "変更を申請する" in text
 
 
 def test_another_dealers_order_is_the_sites_404_and_the_back_office_gets_403(world):
@@ -81,7 +83,8 @@ def test_another_dealers_order_is_the_sites_404_and_the_back_office_gets_403(wor
 
     assert theirs.status_code == missing.status_code == 404
     assert staff.status_code == 403
-    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/login/")
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith("/login/")
 
 
 def test_checking_shows_the_price_before_and_after_and_writes_nothing(world):
@@ -96,7 +99,8 @@ def test_checking_shows_the_price_before_and_after_and_writes_nothing(world):
     assert checked.option_codes == ("PKG-NAV", "MUDGUARD")  # the factory package stays
     assert checked.price_before_jpy == world.order.price_total_jpy
     text = response.content.decode()
-    assert f"¥{checked.quote.total_jpy:,}" in text and f"¥{world.order.price_total_jpy:,}" in text
+    assert f"¥{checked.quote.total_jpy:,}" in text
+    assert f"¥{world.order.price_total_jpy:,}" in text
     assert everything() == snapshot
 
 
@@ -125,7 +129,8 @@ def test_sending_makes_the_request_and_shows_it_pending_with_a_withdraw_button(w
     client = browser(world, "dealer_manager")
 
     sent = client.post(
-        form_url(world.order), {"color": "218", "options": ["MUDGUARD"], "reason": "雨の多い地域", "action": "send"}
+        form_url(world.order),
+        {"color": "218", "options": ["MUDGUARD"], "reason": "雨の多い地域", "action": "send"},
     )
     page = client.get(form_url(world.order))
     request = ChangeRequest.objects.get()
@@ -135,7 +140,8 @@ def test_sending_makes_the_request_and_shows_it_pending_with_a_withdraw_button(w
     assert (request.color_after.code, request.option_codes_after) == ("218", ["PKG-NAV", "MUDGUARD"])
     assert (request.requested_by_label, request.reason) == ("tky-manager", "雨の多い地域")
     text = page.content.decode()
-    assert 'data-testid="pending-request"' in text and 'data-testid="change-form"' not in text
+    assert 'data-testid="pending-request"' in text
+    assert 'data-testid="change-form"' not in text
     assert withdrawn.status_code == 302
     request.refresh_from_db()
     assert request.status == "withdrawn"
@@ -191,12 +197,18 @@ def test_the_queue_lists_pending_requests_oldest_first_with_their_age(world, cam
     assert [row.pk for row in response.context["rows"]] == [first.pk, second.pk]
     assert [row.age for row in response.context["rows"]] == ["3 h", "5 min"]
     text = response.content.decode()
-    assert "Approve" in text and "Reason for refusing" in text
+    assert "Approve" in text
+    assert "Reason for refusing" in text
 
 
 @pytest.mark.parametrize(
     ("query", "who"),
-    [("model=CAMRY", ["mine", "theirs"]), ("model=TUNDRA", []), ("dealer=OSK001", ["theirs"]), ("dealer=NOSUCH", None)],
+    [
+        ("model=CAMRY", ["mine", "theirs"]),
+        ("model=TUNDRA", []),
+        ("dealer=OSK001", ["theirs"]),
+        ("dealer=NOSUCH", None),
+    ],
 )
 def test_the_queue_filters_by_model_and_dealer(world, query, who):
     mine, theirs = _ask(world.order), _ask(world.other_order)
@@ -207,7 +219,9 @@ def test_the_queue_filters_by_model_and_dealer(world, query, who):
         assert response.status_code == 400
         return
     assert response.status_code == 200
-    assert [row.pk for row in response.context["rows"]] == [{"mine": mine, "theirs": theirs}[w].pk for w in who]
+    assert [row.pk for row in response.context["rows"]] == [
+        {"mine": mine, "theirs": theirs}[w].pk for w in who
+    ]
 
 
 def test_the_queue_pages_with_a_cursor_keeping_the_filters(world, camry, clock):  # noqa: F811
@@ -237,9 +251,7 @@ def test_approving_from_the_queue_applies_it_and_returns_to_the_filtered_queue(w
     request = _ask(world.order)
     client = browser(world, "operations")
 
-    response = client.post(
-        f"{QUEUE}{request.pk}/approve/", {"next": f"{QUEUE}?model=CAMRY"}
-    )
+    response = client.post(f"{QUEUE}{request.pk}/approve/", {"next": f"{QUEUE}?model=CAMRY"})
 
     assert (response.status_code, response["Location"]) == (302, f"{QUEUE}?model=CAMRY")
     world.order.refresh_from_db()
@@ -255,7 +267,9 @@ def test_refusing_needs_a_reason_and_an_outside_next_is_ignored(world):
     without = client.post(f"{QUEUE}{request.pk}/refuse/", {"reason": "  "})
     assert without.status_code == 400
     assert everything() == snapshot
-    refused = client.post(f"{QUEUE}{request.pk}/refuse/", {"reason": "No slots.", "next": "https://evil.example/"})
+    refused = client.post(
+        f"{QUEUE}{request.pk}/refuse/", {"reason": "No slots.", "next": "https://evil.example/"}
+    )
 
     assert (refused.status_code, refused["Location"]) == (302, QUEUE)
     request.refresh_from_db()

@@ -154,7 +154,11 @@ def test_a_dealer_asks_and_reads_the_request_with_both_prices(world):
     assert body["id"] == request.pk
     assert (body["order"], body["status"]) == (world.order.reference, "pending")
     assert body["color_before"]["code"] == "089"
-    assert body["color_after"] == {"code": "218", "name_ja": request.color_after.name_ja, "name_en": "Midnight Black"}
+    assert body["color_after"] == {
+        "code": "218",
+        "name_ja": request.color_after.name_ja,
+        "name_en": "Midnight Black",
+    }
     assert (body["options_before"], body["options_after"]) == (["PKG-NAV"], ["PKG-NAV", "MUDGUARD"])
     assert body["price_before_total_jpy"] == int(world.order.price_total_jpy)
     assert body["price_after_total_jpy"] == int(request.price_after_total_jpy)
@@ -172,7 +176,9 @@ def test_a_dealer_asks_and_reads_the_request_with_both_prices(world):
 def test_the_dealer_sees_who_decided_by_kind_only(world):
     _ask(world.order)
     request = ChangeRequest.objects.get()
-    world.client("operations").post(_url(world.order, f"{request.pk}/refuse/"), {"reason": "No."}, format="json")
+    world.client("operations").post(
+        _url(world.order, f"{request.pk}/refuse/"), {"reason": "No."}, format="json"
+    )
 
     seen_by_dealer = world.client("dealer_sales").get(_url(world.order, f"{request.pk}/")).json()
     seen_by_ops = world.client("operations").get(_url(world.order, f"{request.pk}/")).json()
@@ -215,7 +221,10 @@ def test_a_factory_option_is_named_in_the_details(world):
     )
 
     details = response.json()["error"]["details"]
-    assert [(d["code"], d["option"]) for d in details] == [("factory_option", "ROOF"), ("factory_option", "PKG-NAV")]
+    assert [(d["code"], d["option"]) for d in details] == [
+        ("factory_option", "ROOF"),
+        ("factory_option", "PKG-NAV"),
+    ]
     assert "ROOF" in details[0]["message"]
 
 
@@ -250,7 +259,9 @@ def test_a_second_pending_request_is_409(world):
     )
 
     assert response.status_code == 409
-    assert response.json()["error"]["details"] == [{"code": "change_request_pending", "change_request": first.pk}]
+    assert response.json()["error"]["details"] == [
+        {"code": "change_request_pending", "change_request": first.pk}
+    ]
     assert everything() == snapshot
 
 
@@ -307,7 +318,9 @@ def test_a_refusal_without_a_reason_is_400_and_writes_nothing(world, body):
     request = _ask(world.order)
     snapshot = everything()
 
-    response = world.client("operations").post(_url(world.order, f"{request.pk}/refuse/"), body, format="json")
+    response = world.client("operations").post(
+        _url(world.order, f"{request.pk}/refuse/"), body, format="json"
+    )
 
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == ["reason"]

@@ -1,4 +1,4 @@
-"""Change requests through their services: every rule, before and after the cut-off, nothing written on errors."""
+"""Change requests through their services: every rule, before and after the cut-off, nothing written."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from importorders.services import changes
 from importorders.services import orders as svc
 from tests.catalog.factories import FxRateFactory
 from tests.clock import today
-from tests.factories import TEST_ACTOR, DealerFactory, StaffUserFactory, dealer_user
+from tests.factories import DealerFactory, StaffUserFactory, dealer_user
 from tests.importorders.changes import everything, install_options, place
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,9 @@ def world(camry):
 def heard(monkeypatch):
     """What the on_order_event listeners are called with, after commit."""
     calls: list[tuple] = []
-    monkeypatch.setattr(svc, "_event_listeners", [lambda order, event, actor: calls.append((order, event, actor))])
+    monkeypatch.setattr(
+        svc, "_event_listeners", [lambda order, event, actor: calls.append((order, event, actor))]
+    )
     return calls
 
 
@@ -88,7 +90,8 @@ def test_a_colour_change_on_a_confirmed_order_is_a_pending_request_with_both_pri
     assert request.priced_on == today()
     lines = {line["code"]: line for line in request.price_after_lines}
     assert lines["total"]["amount_jpy"] == str(request.price_after_total_jpy)
-    assert "color:218" in lines and "color:089" not in lines
+    assert "color:218" in lines
+    assert "color:089" not in lines
     assert (request.requested_by_kind, request.requested_by_label) == ("user", "tky-sales")
     event = order.events.get(kind=OrderEvent.Kind.CHANGE_REQUESTED)
     assert event.reason == "The customer prefers black."
@@ -298,7 +301,10 @@ def test_approval_applies_the_build_reprices_and_records_before_and_after(
     assert order.fx_rate is not None  # the rate of confirmation stays recorded
     assert _kinds(order)[-3:] == ["change_requested", "repriced", "change_approved"]
     repriced = order.events.get(kind="repriced")
-    assert repriced.changes["price_total_jpy"] == {"before": str(total_before), "after": str(order.price_total_jpy)}
+    assert repriced.changes["price_total_jpy"] == {
+        "before": str(total_before),
+        "after": str(order.price_total_jpy),
+    }
     assert repriced.changes["change_request"] == request.pk
     approved_event = order.events.get(kind="change_approved")
     assert approved_event.changes["color"] == {"before": "089", "after": "218"}
@@ -324,7 +330,9 @@ def test_approving_again_is_a_repeat_and_refusing_after_is_409(world, dealer, sa
     assert everything() == before
 
 
-def test_approval_after_the_cutoff_is_409_with_the_cutoff_and_writes_nothing(world, dealer, sales, ops, clock):
+def test_approval_after_the_cutoff_is_409_with_the_cutoff_and_writes_nothing(
+    world, dealer, sales, ops, clock
+):
     order = place(dealer, world, OrderStatus.SCHEDULED, week_in_days=40)
     request = _ask(order, sales)
     cutoff = order_cutoff(order)
@@ -384,10 +392,15 @@ def test_a_refusal_keeps_the_order_and_records_the_reason(world, dealer, sales, 
     order = place(dealer, world)
     request = _ask(order, sales)
 
-    refused = changes.change_request_refuse(change_request=request, actor=ops, reason=" No black paint slots. ")
+    refused = changes.change_request_refuse(
+        change_request=request, actor=ops, reason=" No black paint slots. "
+    )
 
     order.refresh_from_db()
-    assert (refused.status, refused.decision_reason) == (ChangeRequest.Status.REFUSED, "No black paint slots.")
+    assert (refused.status, refused.decision_reason) == (
+        ChangeRequest.Status.REFUSED,
+        "No black paint slots.",
+    )
     assert order.color.code == "089"
     event = order.events.get(kind="change_refused")
     assert event.reason == "No black paint slots."
