@@ -10,6 +10,9 @@ from tests.factories import TEST_ACTOR, DealerFactory
 from tests.importorders.changes import install_options, place
 from tests.importorders.test_locks import THREADS, _run_together, postgresql  # noqa: F401
 
+# The threads read what the test wrote: committed, not inside the test's transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 PORT_SETS = [["PKG-NAV"], ["PKG-NAV", "MUDGUARD"], ["PKG-NAV", "RAILS"], ["PKG-NAV", "MUDGUARD", "RAILS"]]
 
 
