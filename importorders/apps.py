@@ -17,6 +17,21 @@ class ImportOrdersConfig(AppConfig):
         register_key_resolver(principal_for_key)
         self._register_notifications()
         self._grant_back_office_permissions()
+        self._register_navigation()
+
+    @staticmethod
+    def _register_navigation() -> None:
+        from core.navigation import NavEntry, register
+
+        register(
+            NavEntry(
+                label=_("Change requests"),
+                url_name="office:change_requests",
+                namespace="office-change-requests",
+                visible=lambda caller: caller.is_operations,
+                order=60,
+            )
+        )
 
     @staticmethod
     def _register_notifications() -> None:

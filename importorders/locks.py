@@ -1,13 +1,14 @@
 """Row locks for importorders, in the one order every service takes them.
 
-Lock order: owner (Dealer, LogisticsPartner) → DealerMembership → API keys → Order. A service that
-needs two of these takes them in this order; a service that needs one takes just that one.
+Lock order: owner (Dealer, LogisticsPartner) → DealerMembership → API keys → Order → ChangeRequest.
+A service that needs two of these takes them in this order; a service that needs one takes just
+that one.
 """
 
 from __future__ import annotations
 
 from core.locks import lock_one
-from importorders.models import Dealer, DealerAPIKey, LogisticsPartner, Order, PartnerAPIKey
+from importorders.models import ChangeRequest, Dealer, DealerAPIKey, LogisticsPartner, Order, PartnerAPIKey
 
 
 def dealer_lock(pk: int) -> Dealer:
@@ -25,7 +26,25 @@ def api_key_lock(key: DealerAPIKey | PartnerAPIKey) -> DealerAPIKey | PartnerAPI
     return lock_one(type(key).objects.all(), key.pk)
 
 
+_ORDER_JOINS = ("trim__model_year__vehicle_model", "color", "dealer")
+
+
 def order_lock(pk: int) -> Order:
     """An order's row, locked for this transaction, with its build's trim, model year and model,
-    its colour and its dealer loaded in the same query (only the order's row is locked: OF self)."""
-    return lock_one(Order.objects.select_related("trim__model_year__vehicle_model", "color", "dealer"), pk)
+    its colour and its dealer loaded in the same query (only the order's row is locked: OF self).
+
+    On PostgreSQL a locking SELECT that waited for another transaction re-checks its join against
+    the row that transaction committed: when it changed a joined key (an approved change request's
+    colour, an amendment's trim), the joined query returns nothing. Then the row is locked alone
+    and its build read after (two queries, only in that contended case).
+    """
+    try:
+        return lock_one(Order.objects.select_related(*_ORDER_JOINS), pk)
+    except Order.DoesNotExist:
+        lock_one(Order.objects.all(), pk)
+        return Order.objects.select_related(*_ORDER_JOINS).get(pk=pk)
+
+
+def change_request_lock(pk: int) -> ChangeRequest:
+    """A change request's row, locked for this transaction (after its order's: see the lock order)."""
+    return lock_one(ChangeRequest.objects.select_related("color_before", "color_after"), pk)

@@ -3,12 +3,18 @@
 from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
+from importorders.api.changes import ChangeRequestViewSet
 from importorders.api.views import DealerViewSet, OrderViewSet
 from importorders.api.watches import OrderWatchView
 
 router = SimpleRouter()
 router.register("dealers", DealerViewSet, basename="dealer")
 router.register("orders", OrderViewSet, basename="order")
+router.register(
+    r"orders/(?P<reference>[A-Za-z0-9-]+)/change-requests",
+    ChangeRequestViewSet,
+    basename="order-change-request",
+)
 
 urlpatterns = [
     *router.urls,

@@ -1,5 +1,6 @@
 """importorders models, one module per aggregate."""
 
+from importorders.models.changes import ChangeRequest, ChangeRequestStatus
 from importorders.models.dealers import Dealer, DealerMembership, Prefecture
 from importorders.models.keys import DealerAPIKey, PartnerAPIKey
 from importorders.models.orders import Order, OrderEvent, OrderKind, OrderStatus
@@ -7,6 +8,8 @@ from importorders.models.partners import LogisticsPartner
 from importorders.models.watches import OrderWatch
 
 __all__ = [
+    "ChangeRequest",
+    "ChangeRequestStatus",
     "Dealer",
     "DealerAPIKey",
     "DealerMembership",

@@ -168,6 +168,11 @@ class OrderEventKind(models.TextChoices):
     MOVED = "moved", _("status changed")
     AMENDED = "amended", _("amended")
     REPRICED = "repriced", _("re-priced")
+    # Change requests after confirmation (importorders.services.changes).
+    CHANGE_REQUESTED = "change_requested", _("change requested")
+    CHANGE_APPROVED = "change_approved", _("change approved")
+    CHANGE_REFUSED = "change_refused", _("change refused")
+    CHANGE_WITHDRAWN = "change_withdrawn", _("change withdrawn")
 
 
 class OrderEvent(ActorColumns):
@@ -176,7 +181,7 @@ class OrderEvent(ActorColumns):
     Kind = OrderEventKind
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events", verbose_name=_("order"))
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     at = ClockDateTimeField(_("at"), auto_now_add=True)
     from_status = models.CharField(_("from"), max_length=10, choices=OrderStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=10, choices=OrderStatus.choices, blank=True)

@@ -45,6 +45,21 @@ def on_order_moved(listener: Callable[[Order, Move, Actor], None]) -> None:
     _moved_listeners.append(listener)
 
 
+# Listeners called on commit after each change-request event (requested, approved, refused,
+# withdrawn: importorders.services.changes): (order, event, actor).
+_event_listeners: list[Callable[[Order, OrderEvent, Actor], None]] = []
+
+
+def on_order_event(listener: Callable[[Order, OrderEvent, Actor], None]) -> None:
+    """Call `listener(order, event, actor)` after each committed change-request event (once, in ready())."""
+    _event_listeners.append(listener)
+
+
+def order_event_queue(order: Order, event: OrderEvent, actor: Actor) -> None:
+    """Queue the `on_order_event` listeners for after the commit of the transaction writing `event`."""
+    transaction.on_commit(lambda: [listener(order, event, actor) for listener in _event_listeners])
+
+
 @dataclass(frozen=True)
 class OrderChanges:
     """What a dealer may set on an order before confirmation; UNSET leaves a field as it is."""
@@ -302,12 +317,28 @@ def _monday(day: dt.date) -> dt.date:
 
 
 def order_schedule(*, order: Order, actor: Actor, week: dt.date) -> Order:
-    """Confirmed → scheduled for a production week (any day of it: stored as its Monday)."""
+    """Confirmed → scheduled for a production week (any day of it: stored as its Monday).
+
+    A week that has passed, or whose change cut-off (the model's days before it) has passed, is 400.
+    """
     monday = _monday(week)
     if monday < _monday(clock.today_jst()):
         raise ValidationFailed(fields={"week": [_("The production week has passed.")]})
 
     def apply(locked: Order) -> dict:
+        # A week whose change cut-off has passed would be past its cut-off from the moment it is set.
+        days = locked.trim.model_year.vehicle_model.change_cutoff_days
+        cutoff = monday - dt.timedelta(days=days)
+        if clock.today_jst() > cutoff:
+            raise ValidationFailed(
+                fields={
+                    "week": [
+                        _("The change cut-off of that week (%(cutoff)s) has passed: choose a later week.")
+                        % {"cutoff": cutoff.isoformat()}
+                    ]
+                },
+                details=[{"code": "cutoff_passed", "field": "week", "cutoff": cutoff.isoformat()}],
+            )
         locked.production_week = monday
         return {"production_week": monday.isoformat()}
 

@@ -29,7 +29,7 @@ from rest_framework.views import APIView
 
 from catalog import models as m
 from core.api.pagination import CursorPagination
-from importorders.models import Dealer, DealerAPIKey, Order, OrderEvent
+from importorders.models import ChangeRequest, Dealer, DealerAPIKey, Order, OrderEvent
 from importorders.services.orders import OrderChanges, order_cancel, order_create
 from tests.catalog.conftest import camry  # noqa: F401  (the Camry world: a priced catalog, small and quick)
 from tests.clock import today
@@ -67,6 +67,9 @@ JSON_BODIES = {
     "api:order-cancel": {"reason": "probe"},
     "api:order-reject": {"reason": "probe"},
     "api:order-schedule": {"week": "2030-01-07"},
+    # The replay's order is cancelled: a request is refused (409); its request is already refused.
+    "api:order-change-request-list": {"reason": "probe"},
+    "api:order-change-request-refuse": {"reason": "probe"},
 }
 
 
@@ -269,6 +272,10 @@ WRITERS = {
     "api:notification-read-all": {"sales", "operations"},
     "api:notification-preferences": {"sales", "operations"},
     "api:order-watch": {"sales", "operations"},
+    "api:order-change-request-list": DEALER_WRITERS,
+    "api:order-change-request-approve": {"operations"},
+    "api:order-change-request-refuse": {"operations"},
+    "api:order-change-request-withdraw": DEALER_WRITERS,
 }
 # Moves that take no body: whatever body is sent, the move is judged (here: 409, the probes' order
 # is cancelled), so no 400 is expected of them.
@@ -278,6 +285,8 @@ BODYLESS = {
     "api:notification-read",
     "api:notification-read-all",
     "api:order-watch",
+    "api:order-change-request-approve",
+    "api:order-change-request-withdraw",
 }
 # Routes addressed by the replay world's order (cancelled: every move is refused or an exact repeat).
 ORDER_ROUTES = (
@@ -291,6 +300,15 @@ ORDER_ROUTES = (
     "api:order-watch",
     "orders:watch",
     "orders:unwatch",
+    "api:order-change-request-list",
+    "orders:change_request",
+)
+# Routes addressed by the replay world's change request (refused: every decision is refused or a repeat).
+CHANGE_REQUEST_ROUTES = (
+    "api:order-change-request-detail",
+    "api:order-change-request-approve",
+    "api:order-change-request-refuse",
+    "api:order-change-request-withdraw",
 )
 
 
@@ -541,6 +559,26 @@ def replay_world(settings, quiet_server_logs, camry, monkeypatch):  # noqa: F811
     order_cancel(order=order, actor=TEST_ACTOR, reason="the replay's order")
     for name in ORDER_ROUTES:
         monkeypatch.setitem(SAMPLE_KWARGS, name, {"reference": order.reference})
+    change = ChangeRequest.objects.create(
+        order=order,
+        status=ChangeRequest.Status.REFUSED,
+        color_before=order.color,
+        color_after=order.color,
+        reason="probe",
+        decision_reason="the replay's request",
+        price_after_total_jpy=0,
+        priced_on=today(),
+        requested_by_kind="system",
+        requested_by_ref="test-suite",
+        requested_by_label="test-suite",
+    )
+    for name in CHANGE_REQUEST_ROUTES:
+        monkeypatch.setitem(SAMPLE_KWARGS, name, {"reference": order.reference, "id": change.pk})
+    monkeypatch.setitem(
+        SAMPLE_KWARGS, "orders:change_request_withdraw", {"reference": order.reference, "pk": change.pk}
+    )
+    for name in ("office:change_request_approve", "office:change_request_refuse"):
+        monkeypatch.setitem(SAMPLE_KWARGS, name, {"pk": change.pk})
     credentials: dict[str, dict[str, str]] = {
         "anonymous": {},
         "dealer_key": {"Authorization": f"Api-Key {world.keys['dealer_key']}"},
@@ -574,6 +612,7 @@ def snapshot():
         Dealer.history.count(),
         list(Order.objects.order_by("pk").values()),
         OrderEvent.objects.count(),
+        list(ChangeRequest.objects.order_by("pk").values()),
     )
 
 
