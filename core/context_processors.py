@@ -15,6 +15,6 @@ def caller(request) -> dict:
 
     def navigation() -> list[dict]:
         match = getattr(request, "resolver_match", None)
-        return nav_for(get_caller(request), match.namespace if match else None)
+        return nav_for(get_caller(request), match.namespace if match else None, request.path)
 
     return {"caller": lazy_caller, "nav": SimpleLazyObject(navigation)}

@@ -16,6 +16,40 @@ class ImportOrdersConfig(AppConfig):
         register_caller_resolver(caller_for_request)
         register_key_resolver(principal_for_key)
         self._grant_back_office_permissions()
+        self._register_navigation()
+
+    @staticmethod
+    def _register_navigation() -> None:
+        from core.navigation import NavEntry, register
+        from importorders.views.orders import sees_orders
+
+        register(
+            NavEntry(
+                label=_("Orders"), url_name="orders:list", namespace="orders", visible=sees_orders, order=20
+            )
+        )
+
+        def operations(caller) -> bool:
+            return caller.kind == "user" and caller.is_operations
+
+        register(
+            NavEntry(
+                label=_("Confirmation"),
+                url_name="office:confirmation",
+                namespace="office",
+                visible=operations,
+                order=30,
+            )
+        )
+        register(
+            NavEntry(
+                label=_("Scheduling"),
+                url_name="office:schedule",
+                namespace="office",
+                visible=operations,
+                order=31,
+            )
+        )
 
     @staticmethod
     def _grant_back_office_permissions() -> None:

@@ -1,7 +1,17 @@
 """The back office's order pages (namespace `office`, under /office/)."""
 
-from django.urls import path  # noqa: F401  (routes are added per area, see importorders.views)
+from django.urls import path
+
+from importorders.views import office
 
 app_name = "office"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("orders/", office.confirmation_queue, name="confirmation"),
+    path("orders/bulk-confirm/", office.bulk_confirm, name="bulk_confirm"),
+    path("orders/<code:reference>/confirm/", office.order_confirm, name="confirm"),
+    path("orders/<code:reference>/reject/", office.order_reject, name="reject"),
+    path("schedule/", office.schedule_queue, name="schedule"),
+    path("schedule/bulk/", office.bulk_schedule, name="bulk_schedule"),
+    path("schedule/<code:reference>/", office.order_schedule, name="schedule_one"),
+]

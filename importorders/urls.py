@@ -1,7 +1,17 @@
 """The dealer portal's order pages (namespace `orders`, under /orders/)."""
 
-from django.urls import path  # noqa: F401  (routes are added per area, see importorders.views)
+from django.urls import path
+
+from importorders.views import orders
 
 app_name = "orders"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", orders.order_list_page, name="list"),
+    path("export.csv", orders.order_export, name="export"),
+    path("new/", orders.order_new, name="new"),
+    path("<code:reference>/", orders.order_detail, name="detail"),
+    path("<code:reference>/edit/", orders.order_amend, name="amend"),
+    path("<code:reference>/submit/", orders.order_submit, name="submit"),
+    path("<code:reference>/cancel/", orders.order_cancel, name="cancel"),
+]
