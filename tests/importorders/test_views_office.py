@@ -301,10 +301,8 @@ def test_scheduling_offers_mondays_with_each_weeks_cutoff(client, world, camry):
         monday = next_monday(weeks)
         cutoff = monday - dt.timedelta(days=days)
         passed = ", passed" if cutoff < today() else ""
-        assert (
-            f'<option value="{monday.isoformat()}">{monday.isoformat()} (cut-off {cutoff.isoformat()}{passed})'
-            in (text)
-        )
+        label = f"{monday.isoformat()} (cut-off {cutoff.isoformat()}{passed})"
+        assert f'<option value="{monday.isoformat()}">{label}' in text
     assert f'value="{next_monday(27).isoformat()}"' not in text
 
 
