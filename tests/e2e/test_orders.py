@@ -122,7 +122,8 @@ def test_dealer_orders_submits_and_sees_the_clerks_confirmation(
     no_horizontal_overflow(dealer)
     dealer.screenshot(path=str(shots / f"order-list-ja-{width}.png"), full_page=True)
 
-    assert dealer.errors == [] and clerk.errors == []
+    assert dealer.errors == []
+    assert clerk.errors == []
     dealer_context.close()
     clerk_context.close()
 
@@ -144,7 +145,7 @@ def test_clerk_confirms_in_bulk_schedules_and_rejects_with_a_reason(
     clerk.check(f"[data-testid=select-{first.reference}]")
     clerk.check(f"[data-testid=select-{second.reference}]")
     clerk.click("[data-testid=bulk-preview]")
-    expect(clerk.locator("h1")).to_have_text("2件の注文を確定しますか？")
+    expect(clerk.locator("h1")).to_have_text("2件の注文を確定しますか？")  # noqa: RUF001 (Japanese question mark)
     expect(clerk.locator(f"[data-testid=preview-row-{first.reference}]")).to_contain_text(
         "提出済み → 確定済み"
     )
@@ -184,6 +185,7 @@ def test_clerk_confirms_in_bulk_schedules_and_rejects_with_a_reason(
     dealer.screenshot(path=str(shots / f"order-scheduled-en-{width}.png"), full_page=True)
     dealer.goto(f"{live_server.url}/orders/{third.reference}/")
     expect(dealer.locator("[data-testid=timeline]")).to_contain_text("今月の割当枠がありません")
-    assert clerk.errors == [] and dealer.errors == []
+    assert clerk.errors == []
+    assert dealer.errors == []
     context.close()
     dealer_context.close()
