@@ -17,6 +17,18 @@ class ImportOrdersConfig(AppConfig):
         register_key_resolver(principal_for_key)
         self._grant_back_office_permissions()
         self._register_navigation()
+        self._register_index_wrappers()
+
+    @staticmethod
+    def _register_index_wrappers() -> None:
+        # An operator class follows the indexed expression, outside the parentheses Django puts
+        # around it (what django.contrib.postgres does for its OpClass, which SQLite cannot read).
+        from django.db.models.indexes import IndexExpression
+
+        from importorders.models.orders import TextPatternOps
+
+        if TextPatternOps not in IndexExpression.wrapper_classes:
+            IndexExpression.register_wrappers(*IndexExpression.wrapper_classes, TextPatternOps)
 
     @staticmethod
     def _register_navigation() -> None:

@@ -9,6 +9,7 @@ import io
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from importorders.models import Order, OrderEvent, OrderStatus
@@ -638,3 +639,58 @@ def test_a_month_that_has_passed_is_refused_beside_its_field(client, world, camr
 
 def test_an_unknown_trim_is_the_sites_404(client, world, camry):  # noqa: F811
     assert as_(client, world, "dealer_sales").get("/orders/new/?trim=NOPE&color=089").status_code == 404
+
+
+# --- indexes ------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans are PostgreSQL's")
+@pytest.mark.parametrize(
+    ("caller", "query", "index"),
+    [
+        # A dealer's search walks its own orders by the dealer's index (or the search's): no scan.
+        ("dealer_sales", {"q": "cust"}, None),
+        ("operations", {"q": "Cust-0"}, "order_customer_ref_ci"),
+        ("operations", {"dealer": "OSK001"}, "order_dealer_newest"),
+    ],
+)
+def test_the_portals_own_filters_use_their_index(orders, caller, query, index):
+    from importorders.forms import PortalOrderFilter
+    from importorders.identity import caller_for_user
+    from importorders.selectors.orders import order_list
+
+    who = caller_for_user(orders.users[caller])
+    filterset = PortalOrderFilter(query, queryset=order_list(caller=who), caller=who)
+    assert filterset.is_valid(), filterset.errors
+    sql, params = filterset.qs[:26].query.sql_with_params()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("RESET enable_seqscan")
+
+    assert index is None or index in plan, plan
+    assert "Seq Scan on importorders_order" not in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans are PostgreSQL's")
+def test_the_back_office_queue_reads_its_index_longest_waiting_first(orders):
+    from importorders.identity import caller_for_user
+    from importorders.selectors.orders import order_list
+
+    who = caller_for_user(orders.users["operations"])
+    queryset = order_list(caller=who).filter(status="submitted").order_by("status_changed_at", "id")[:26]
+    sql, params = queryset.query.sql_with_params()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("RESET enable_seqscan")
+
+    assert "order_status_waiting" in plan, plan
