@@ -274,6 +274,14 @@ ORDER_ROUTES = (
     "api:order-reject",
     "api:order-schedule",
     "api:order-events",
+    # The portal's order pages (the replay's order is cancelled: every move is refused).
+    "orders:detail",
+    "orders:amend",
+    "orders:submit",
+    "orders:cancel",
+    "office:confirm",
+    "office:reject",
+    "office:schedule_one",
 )
 
 
