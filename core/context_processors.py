@@ -19,7 +19,7 @@ def caller(request) -> dict:
 
     def navigation() -> list[dict]:
         match = getattr(request, "resolver_match", None)
-        return nav_for(get_caller(request), match.namespace if match else None)
+        return nav_for(get_caller(request), match.namespace if match else None, request.path)
 
     def unread() -> int:
         return unread_count(caller=get_caller(request))

@@ -35,20 +35,31 @@ def register(entry: NavEntry) -> None:
         _entries.sort(key=lambda e: (e.order, e.url_name))
 
 
-def nav_for(caller: Caller, current_namespace: str | None) -> list[dict]:
-    """The entries this caller may see, with their URL and whether the current page is under them."""
+def nav_for(caller: Caller, current_namespace: str | None, path: str | None = None) -> list[dict]:
+    """The entries this caller may see, with their URL and whether the current page is under them.
+
+    With `path`, a page is under an entry when it is in the entry's namespace and its path starts
+    with the entry's URL: two entries of one namespace (/office/orders/, /office/schedule/) are
+    told apart.
+    """
     if not caller.is_authenticated:
         return []
-    return [
-        {
-            "label": entry.label,
-            "url": reverse(entry.url_name),
-            "current": current_namespace == entry.namespace,
-            "testid": f"nav-{entry.namespace}",
-        }
-        for entry in _entries
-        if entry.visible(caller)
-    ]
+    entries = []
+    for entry in _entries:
+        if not entry.visible(caller):
+            continue
+        url = reverse(entry.url_name)
+        current = current_namespace == entry.namespace and (path is None or path.startswith(url))
+        entries.append({"label": entry.label, "url": url, "current": current, "testid": _testid(entry)})
+    return entries
+
+
+def _testid(entry: NavEntry) -> str:
+    """`nav-<namespace>`; an entry that shares its namespace with an earlier one adds its URL name."""
+    first = next(e for e in _entries if e.namespace == entry.namespace)
+    if first is entry:
+        return f"nav-{entry.namespace}"
+    return f"nav-{entry.namespace}-{entry.url_name.rpartition(':')[2]}"
 
 
 @dataclass(frozen=True)

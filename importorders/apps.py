@@ -18,10 +18,51 @@ class ImportOrdersConfig(AppConfig):
         self._register_notifications()
         self._grant_back_office_permissions()
         self._register_navigation()
+        self._register_index_wrappers()
+
+    @staticmethod
+    def _register_index_wrappers() -> None:
+        # An operator class follows the indexed expression, outside the parentheses Django puts
+        # around it (what django.contrib.postgres does for its OpClass, which SQLite cannot read).
+        from django.db.models.indexes import IndexExpression
+
+        from importorders.models.orders import TextPatternOps
+
+        if TextPatternOps not in IndexExpression.wrapper_classes:
+            IndexExpression.register_wrappers(*IndexExpression.wrapper_classes, TextPatternOps)
 
     @staticmethod
     def _register_navigation() -> None:
         from core.navigation import NavEntry, register
+        from importorders.views.orders import sees_orders
+
+        register(
+            NavEntry(
+                label=_("Orders"), url_name="orders:list", namespace="orders", visible=sees_orders, order=20
+            )
+        )
+
+        def operations(caller) -> bool:
+            return caller.kind == "user" and caller.is_operations
+
+        register(
+            NavEntry(
+                label=_("Confirmation"),
+                url_name="office:confirmation",
+                namespace="office",
+                visible=operations,
+                order=30,
+            )
+        )
+        register(
+            NavEntry(
+                label=_("Scheduling"),
+                url_name="office:schedule",
+                namespace="office",
+                visible=operations,
+                order=31,
+            )
+        )
 
         register(
             NavEntry(

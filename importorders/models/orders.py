@@ -10,7 +10,8 @@ reference (`K7M3-9QPX`), never by its row id.
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, Q
+from django.db.models.functions import Upper
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,18 @@ from core.scoping import ScopedQuerySet
 # Read over the phone without doubt: no 0/O, 1/I/L, 2/Z, 5/S, 8/B, and no vowels that spell words.
 REFERENCE_ALPHABET = "34679CDFGHJKMNPRTVWXY"
 REFERENCE_LENGTH = 8  # 21^8 ≈ 3.8e10 references; shown in two groups of four
+
+
+class TextPatternOps(Func):
+    """An index expression with PostgreSQL's `text_pattern_ops` (LIKE 'prefix%' under any collation).
+
+    Elsewhere the bare expression: SQLite knows no operator classes (and its LIKE ignores case).
+    """
+
+    template = "%(expressions)s text_pattern_ops"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return compiler.compile(self.source_expressions[0])
 
 
 def reference_new() -> str:
@@ -148,6 +161,11 @@ class Order(TimeStampedModel):
             models.Index(
                 fields=("customer_reference",), opclasses=("varchar_pattern_ops",), name="order_customer_ref"
             ),
+            # The portal's search: the start of the customer reference in any case (UPPER(...) LIKE
+            # UPPER('prefix%'), what `istartswith` asks on PostgreSQL).
+            models.Index(TextPatternOps(Upper("customer_reference")), name="order_customer_ref_ci"),
+            # The back office's queues (confirmation, scheduling): one status, longest waiting first.
+            models.Index(fields=("status", "status_changed_at", "id"), name="order_status_waiting"),
         ]
         constraints = [
             models.CheckConstraint(

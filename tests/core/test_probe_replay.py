@@ -302,6 +302,14 @@ ORDER_ROUTES = (
     "orders:unwatch",
     "api:order-change-request-list",
     "orders:change_request",
+    # The portal's order pages (the replay's order is cancelled: every move is refused).
+    "orders:detail",
+    "orders:amend",
+    "orders:submit",
+    "orders:cancel",
+    "office:confirm",
+    "office:reject",
+    "office:schedule_one",
 )
 # Routes addressed by the replay world's change request (refused: every decision is refused or a repeat).
 CHANGE_REQUEST_ROUTES = (
