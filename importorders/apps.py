@@ -16,6 +16,21 @@ class ImportOrdersConfig(AppConfig):
         register_caller_resolver(caller_for_request)
         register_key_resolver(principal_for_key)
         self._grant_back_office_permissions()
+        self._register_navigation()
+
+    @staticmethod
+    def _register_navigation() -> None:
+        from core.navigation import NavEntry, register
+
+        register(
+            NavEntry(
+                label=_("VINs"),
+                url_name="office:vins",
+                namespace="office",
+                visible=lambda caller: caller.is_operations,
+                order=60,
+            )
+        )
 
     @staticmethod
     def _grant_back_office_permissions() -> None:
@@ -28,3 +43,5 @@ class ImportOrdersConfig(AppConfig):
         )
         grant(OPERATIONS, "auth.view_user", "auth.add_user", "auth.change_user")
         grant(COMPLIANCE, *(f"importorders.view_{model}" for model in ("dealer", "logisticspartner")))
+        grant(OPERATIONS, "importorders.view_vehicle")
+        grant(COMPLIANCE, "importorders.view_vehicle")

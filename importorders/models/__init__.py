@@ -4,6 +4,7 @@ from importorders.models.dealers import Dealer, DealerMembership, Prefecture
 from importorders.models.keys import DealerAPIKey, PartnerAPIKey
 from importorders.models.orders import Order, OrderEvent, OrderKind, OrderStatus
 from importorders.models.partners import LogisticsPartner
+from importorders.models.vehicles import Vehicle
 
 __all__ = [
     "Dealer",
@@ -16,4 +17,5 @@ __all__ = [
     "OrderStatus",
     "PartnerAPIKey",
     "Prefecture",
+    "Vehicle",
 ]
