@@ -121,6 +121,8 @@ def _queue_context(request: HttpRequest, caller: Caller, data) -> tuple[dict, in
         # Keyset paging on (production week, id): the index order_status_week serves it.
         orders = orders.filter(Q(production_week__gt=week) | Q(production_week=week, id__gt=pk))
     rows = list(orders[: PAGE_SIZE + 1])
+    for order in rows:  # what the row's hint shows (prefetched: no query)
+        order.expected_wmis = " / ".join(w.wmi for w in order.trim.model_year.plant.wmis.all()) or "—"
     next_query = None
     if len(rows) > PAGE_SIZE:
         rows = rows[:PAGE_SIZE]
