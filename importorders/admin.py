@@ -10,7 +10,14 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import ScopedAdminMixin
 from core.callers import get_caller
 from importorders.identity import key_cache_forget
-from importorders.models import Dealer, DealerAPIKey, DealerMembership, LogisticsPartner, PartnerAPIKey
+from importorders.models import (
+    Dealer,
+    DealerAPIKey,
+    DealerMembership,
+    LogisticsPartner,
+    PartnerAPIKey,
+    Vehicle,
+)
 from importorders.services.keys import api_key_issue
 
 
@@ -118,6 +125,41 @@ class DealerAPIKeyAdmin(APIKeyAdmin):
 class PartnerAPIKeyAdmin(APIKeyAdmin):
     owner_field = "partner"
     autocomplete_fields = ("partner",)
+
+
+@admin.register(Vehicle)
+class VehicleAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Vehicles and their VINs, read only: a VIN is assigned by the service (checked, recorded as the
+    order's event), from the VIN pages or the API, never typed into the admin."""
+
+    list_display = ("vin", "order", "plant", "trim", "color", "build_date", "actor_label", "created_at")
+    list_filter = ("plant", "build_date")
+    list_select_related = ("order", "plant", "trim", "color")
+    search_fields = ("vin", "order__reference")
+    readonly_fields = (
+        "vin",
+        "order",
+        "plant",
+        "model_year",
+        "trim",
+        "color",
+        "build_date",
+        "actor_kind",
+        "actor_user",
+        "actor_ref",
+        "actor_label",
+        "created_at",
+        "updated_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class MembershipOnUserInline(ScopedAdminMixin, admin.StackedInline):

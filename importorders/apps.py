@@ -66,6 +66,15 @@ class ImportOrdersConfig(AppConfig):
 
         register(
             NavEntry(
+                label=_("VINs"),
+                url_name="office:vins",
+                namespace="office",
+                visible=operations,
+                order=40,
+            )
+        )
+        register(
+            NavEntry(
                 label=_("Change requests"),
                 url_name="office:change_requests",
                 namespace="office-change-requests",
@@ -94,3 +103,5 @@ class ImportOrdersConfig(AppConfig):
         )
         grant(OPERATIONS, "auth.view_user", "auth.add_user", "auth.change_user")
         grant(COMPLIANCE, *(f"importorders.view_{model}" for model in ("dealer", "logisticspartner")))
+        grant(OPERATIONS, "importorders.view_vehicle")
+        grant(COMPLIANCE, "importorders.view_vehicle")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from importorders.views import changes, office
+from importorders.views import changes, office, vins
 
 app_name = "office"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("schedule/", office.schedule_queue, name="schedule"),
     path("schedule/bulk/", office.bulk_schedule, name="bulk_schedule"),
     path("schedule/<code:reference>/", office.order_schedule, name="schedule_one"),
+    path("vins/", vins.vin_queue_page, name="vins"),
+    path("vins/assign/", vins.vin_assign, name="vins_assign"),
+    path("vins/upload/", vins.vin_upload, name="vins_upload"),
     path("change-requests/", changes.change_request_queue_page, name="change_requests"),
     path("change-requests/<int:pk>/approve/", changes.change_request_approve, name="change_request_approve"),
     path("change-requests/<int:pk>/refuse/", changes.change_request_refuse, name="change_request_refuse"),

@@ -59,7 +59,7 @@ MOVES: dict[str, Move] = {
         _move(
             "schedule", (S.CONFIRMED,), S.SCHEDULED, pgettext_lazy("order move", "scheduled"), "operations"
         ),
-        # VIN assignment (operations, `assign-vin`) comes with vehicles.
+        # Made by VIN assignment (orders/{reference}/assign-vin/, importorders.services.vehicles).
         _move("build", (S.SCHEDULED,), S.BUILT, pgettext_lazy("order move", "marked as built"), "operations"),
         _move("ship", (S.BUILT,), S.SHIPPED, pgettext_lazy("order move", "shipped"), "system"),
         _move("arrive", (S.SHIPPED,), S.ARRIVED, pgettext_lazy("order move", "marked as arrived"), "system"),
@@ -81,9 +81,10 @@ MOVES: dict[str, Move] = {
     )
 }
 
-# The moves the REST API offers so far (orders/{reference}/<move>/); the others come with
-# vehicles (build) and shipments (the rest).
-API_MOVES = ("submit", "confirm", "reject", "schedule", "cancel")
+# The moves the REST API offers so far (orders/{reference}/<API name>/); the others come with
+# shipments. A move's API name is its own, except where API_NAMES says otherwise.
+API_NAMES = {"build": "assign-vin"}
+API_MOVES = ("submit", "confirm", "reject", "schedule", "assign-vin", "cancel")
 
 # Amended freely (re-validated, re-priced) only before confirmation.
 AMENDABLE = frozenset({S.DRAFT, S.SUBMITTED})
@@ -121,11 +122,11 @@ def may_make(caller: Caller, move: Move) -> bool:
 
 
 def moves_for(caller: Caller, order: Order, today: dt.date) -> list[str]:
-    """The moves the API offers this caller on the order now, in pipeline order."""
+    """The moves the API offers this caller on the order now (by their API names), in pipeline order."""
     return [
-        name
+        API_NAMES.get(name, name)
         for name in allowed_moves(order.status)
-        if name in API_MOVES
+        if API_NAMES.get(name, name) in API_MOVES
         and may_make(caller, MOVES[name])
         and not (name == "cancel" and is_past_cutoff(order, today))
     ]

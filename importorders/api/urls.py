@@ -4,6 +4,7 @@ from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
 from importorders.api.changes import ChangeRequestViewSet
+from importorders.api.vehicles import VehicleViewSet
 from importorders.api.views import DealerViewSet, OrderViewSet
 from importorders.api.watches import OrderWatchView
 
@@ -15,6 +16,8 @@ router.register(
     ChangeRequestViewSet,
     basename="order-change-request",
 )
+
+router.register("vehicles", VehicleViewSet, basename="vehicle")
 
 urlpatterns = [
     *router.urls,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
@@ -32,11 +33,17 @@ from importorders.api.serializers import (
     ReasonSerializer,
     ScheduleSerializer,
 )
+from importorders.api.vehicles import (
+    AssignVinSerializer,
+    BuildListResultSerializer,
+    BuildListUploadSerializer,
+)
 from importorders.models import Dealer, Order
 from importorders.pipeline import MOVES, may_make
 from importorders.selectors.dealers import dealer_get, dealer_of_caller
 from importorders.selectors.orders import order_event_list, order_get, order_list
 from importorders.services import orders as order_services
+from importorders.services import vehicles as vehicle_services
 from importorders.services.dealers import DealerChanges, dealer_update
 
 
@@ -190,6 +197,26 @@ def _move_schema(summary: str, description: str, request=None, **extra):
         "`move_not_allowed` unless the order is confirmed.",
         request=ScheduleSerializer,
     ),
+    assign_vin=_move_schema(
+        "Assign the VIN the plant gave a scheduled order (operations): scheduled → built",
+        "The VIN is normalised (NFKC, upper case) and checked against the order's plant and model year: "
+        "WMI (positions 1-3), check digit (9), model year (10) and plant letter (11); 400 `invalid_vin` "
+        "names each broken position in `error.details`. The same VIN again answers the order unchanged. "
+        "409 `move_not_allowed` unless scheduled, `already_built` (another VIN), `vin_in_use` (another "
+        "vehicle carries it), `plant_vin_unconfigured` (the plant has no VIN letter or WMI on record).",
+        request=AssignVinSerializer,
+    ),
+    assign_vins=extend_schema(
+        summary="Assign the VINs of the plant's build list, all or nothing (operations)",
+        description="Multipart `file`: CSV with a header naming `reference`, `VIN` and `build date` "
+        "(`YYYY-MM-DD`, empty for today). 400 `build_list_invalid` names every bad row: `fields` by "
+        "line (`line 3`), `details` one object per problem with `line` and `code` (`unknown_order`, "
+        "`wrong_status`, `invalid_vin` with `position`, `duplicate_vin`, `duplicate_order`, `vin_in_use`, "
+        "`bad_build_date`, `plant_vin_unconfigured`); 400 `file_not_csv`, `build_list_header`, "
+        "`too_many_rows` (over 5,000), `file_too_large` for the file as a whole.",
+        request={"multipart/form-data": BuildListUploadSerializer},
+        responses={200: BuildListResultSerializer},
+    ),
     events=extend_schema(
         summary="The order's timeline, oldest first: every move, amendment and re-price with its actor",
         parameters=[REFERENCE],
@@ -313,6 +340,25 @@ class OrderViewSet(ScopedAPIMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def schedule(self, request, reference=None):
         return self._make("schedule", order_services.order_schedule, ScheduleSerializer)
+
+    @action(detail=True, methods=["post"], url_path="assign-vin")
+    def assign_vin(self, request, reference=None):
+        return self._make("build", vehicle_services.order_assign_vin, AssignVinSerializer)
+
+    @action(
+        detail=False, methods=["post"], url_path="assign-vins", parser_classes=[MultiPartParser, FormParser]
+    )
+    def assign_vins(self, request):
+        caller = self.caller
+        if not caller.is_operations:
+            raise PermissionDenied()
+        serializer = BuildListUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        raw = serializer.validated_data["file"].read(vehicle_services.MAX_FILE_BYTES + 1)
+        result = vehicle_services.orders_assign_vins(
+            actor=caller.actor, rows=vehicle_services.build_list_read(raw)
+        )
+        return Response(BuildListResultSerializer(result).data)
 
     @action(detail=True, methods=["get"])
     def events(self, request, reference=None):

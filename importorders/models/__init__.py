@@ -5,6 +5,7 @@ from importorders.models.dealers import Dealer, DealerMembership, Prefecture
 from importorders.models.keys import DealerAPIKey, PartnerAPIKey
 from importorders.models.orders import Order, OrderEvent, OrderKind, OrderStatus
 from importorders.models.partners import LogisticsPartner
+from importorders.models.vehicles import Vehicle
 from importorders.models.watches import OrderWatch
 
 __all__ = [
@@ -21,4 +22,5 @@ __all__ = [
     "OrderWatch",
     "PartnerAPIKey",
     "Prefecture",
+    "Vehicle",
 ]

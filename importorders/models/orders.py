@@ -156,6 +156,8 @@ class Order(TimeStampedModel):
             models.Index(fields=("-created_at", "-id"), name="order_newest"),
             models.Index(fields=("status", "-created_at", "-id"), name="order_status_newest"),
             models.Index(fields=("requested_month",), name="order_month"),
+            # The back office's VIN queue: scheduled orders by production week (importorders.views.vins).
+            models.Index(fields=("status", "production_week", "id"), name="order_status_week"),
             # `q`: the customer reference, equal or starting with (pattern operators on PostgreSQL,
             # so LIKE 'prefix%' uses it whatever the collation); the reference has its unique index.
             models.Index(

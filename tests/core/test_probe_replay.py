@@ -46,6 +46,7 @@ SAMPLE_KWARGS = {
     "api:catalog-model-detail": {"code": "CAMRY"},
     "api:catalog-trim-detail": {"id": "CAMRY-26-XSE"},
     "api:dealer-detail": {"code": "TKY001"},
+    "api:vehicle-detail": {"vin": "4T1DAACK6TU123456"},
     "catalog:model_detail": {"code": "CAMRY"},
     "catalog:configure": {"code": "CAMRY-26-XSE"},
     "catalog:configure_check": {"code": "CAMRY-26-XSE"},
@@ -70,6 +71,8 @@ JSON_BODIES = {
     # The replay's order is cancelled: a request is refused (409); its request is already refused.
     "api:order-change-request-list": {"reason": "probe"},
     "api:order-change-request-refuse": {"reason": "probe"},
+    # The replay's order is cancelled: refused (409), nothing assigned.
+    "api:order-assign-vin": {"vin": "4T1DAACK6TU123456"},
 }
 
 
@@ -276,7 +279,11 @@ WRITERS = {
     "api:order-change-request-approve": {"operations"},
     "api:order-change-request-refuse": {"operations"},
     "api:order-change-request-withdraw": DEALER_WRITERS,
+    "api:order-assign-vin": {"operations"},
+    "api:order-assign-vins": {"operations"},
 }
+# Endpoints that read a multipart file only: a JSON body is the wrong media type (415) whatever it holds.
+MULTIPART_ONLY = {"api:order-assign-vins"}
 # Moves that take no body: whatever body is sent, the move is judged (here: 409, the probes' order
 # is cancelled), so no 400 is expected of them.
 BODYLESS = {
@@ -317,6 +324,7 @@ CHANGE_REQUEST_ROUTES = (
     "api:order-change-request-approve",
     "api:order-change-request-refuse",
     "api:order-change-request-withdraw",
+    "api:order-assign-vin",
 )
 
 
@@ -435,8 +443,8 @@ def probes(all_routes: list[Route]) -> list[Probe]:
                 add(Probe(f"malformed json {name}", method, url, caller, j, b'{"trim": ', expect=unreadable))
                 add(Probe(f"nul form body {name}", method, url, caller, form, nul_form, expect=403))
                 continue
-            bad = None if name in BODYLESS else 400
-            add(Probe(f"nul form body {name}", method, url, caller, form, nul_form, expect=bad))
+            bad = None if name in BODYLESS else 415 if name in MULTIPART_ONLY else 400
+            add(Probe(f"nul form body {name}", method, url, caller, form, nul_form, expect=bad and 400))
             add(Probe(f"deep json {name}", method, url, caller, j, DEEP_JSON, expect=bad))
             add(Probe(f"deep object {name}", method, url, caller, j, b'{"a":' * 1000 + b"1" + b"}" * 1000))
             add(Probe(f"malformed json {name}", method, url, caller, j, b'{"trim": ', expect=bad))
@@ -469,7 +477,13 @@ def probes(all_routes: list[Route]) -> list[Probe]:
             big = b'{"trim": "' + b"x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE + b'"}'
             add(
                 Probe(
-                    f"too large {name}", method, url, caller, j, big, expect=None if name in BODYLESS else 413
+                    f"too large {name}",
+                    method,
+                    url,
+                    caller,
+                    j,
+                    big,
+                    expect=bad if bad in (None, 415) else 413,
                 )
             )
         add(Probe(f"anonymous deep json {name}", method, url, "anonymous", JSON, DEEP_JSON))

@@ -81,6 +81,7 @@ def test_manager_reads_marks_chooses_and_watches(page, live_server, login, artif
         page.set_viewport_size(viewport)
         page.screenshot(path=str(shots / f"preferences-{name}-en.png"), full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    page.set_viewport_size(DESK)
     page.click("[data-testid=lang-ja]")
     for name, viewport in (("desk", DESK), ("phone", PHONE)):
         page.set_viewport_size(viewport)
@@ -91,6 +92,7 @@ def test_manager_reads_marks_chooses_and_watches(page, live_server, login, artif
     page.click("[data-testid=watch-button]")
     expect(page.locator("[data-testid=watch-button]")).to_have_attribute("aria-pressed", "true")
     page.screenshot(path=str(shots / "watch-phone-ja.png"), full_page=True)
+    page.click("[data-testid=menu-button]")  # on a phone the language switch is in the menu
     page.click("[data-testid=lang-en]")
     page.set_viewport_size(DESK)
     page.screenshot(path=str(shots / "watch-desk-en.png"), full_page=True)
