@@ -368,3 +368,21 @@ def order_cancel(*, order: Order, actor: Actor, reason: str) -> Order:
         return {}
 
     return _move(order, "cancel", actor, reason=reason, apply=apply)
+
+
+# The moves made by the system as a vehicle travels (importorders.pipeline: made_by "system").
+SYSTEM_MOVES = tuple(name for name, move in MOVES.items() if move.made_by == "system")
+
+
+def order_milestone(*, order: Order, actor: Actor, move: str, reason: str = "") -> Order:
+    """Built → shipped → arrived → cleared → ready → delivered: one step, made by the system.
+
+    Shipment events (applied by Celery) and the release gates call this; nobody's request does.
+    The move goes through the same machinery as every other (locked, 409 when the status forbids
+    it, an exact repeat returns the order, an event with the actor).
+    """
+    if move not in SYSTEM_MOVES:
+        raise ValueError(f"{move!r} is not a system move; use its own service")
+    if actor.kind != "system":
+        raise ValueError("Milestone moves are the system's")
+    return _move(order, move, actor, reason=reason)

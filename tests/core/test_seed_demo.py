@@ -106,3 +106,40 @@ def test_refuses_a_database_other_than_the_embedded_default_unless_forced(settin
         call_command("seed_demo", stdout=io.StringIO())
 
     assert get_user_model().objects.count() == users
+
+
+def test_the_demo_has_an_order_at_every_status_for_both_dealers_with_valid_vins():
+    from catalog.vin import vin_validate
+    from importorders.models import Order, OrderEvent, OrderStatus, Vehicle
+
+    _seed_json()
+    for dealer in ("TKY001", "OSK001"):
+        statuses = set(Order.objects.filter(dealer__code=dealer).values_list("status", flat=True))
+        assert statuses == set(OrderStatus.values), dealer
+    built = Order.objects.exclude(
+        status__in=["draft", "submitted", "confirmed", "scheduled", "rejected", "cancelled"]
+    )
+    assert Vehicle.objects.count() == built.count() == 12
+    for vehicle in Vehicle.objects.select_related("order__trim__model_year__plant"):
+        plant = vehicle.order.trim.model_year.plant
+        assert vin_validate(
+            vehicle.vin,
+            wmis=plant.wmis.values_list("wmi", flat=True),
+            plant_letter=plant.vin_plant_letter,
+            model_year=vehicle.order.trim.model_year.year,
+        )
+    # Every move was made through the services: each order's events walk its whole path.
+    delivered = Order.objects.filter(status="delivered").first()
+    moved = list(delivered.events.filter(kind=OrderEvent.Kind.MOVED).values_list("to_status", flat=True))
+    assert moved[-1] == "delivered"
+    assert len(moved) == 9  # submitted ... delivered
+
+    _seed_json()
+    assert Order.objects.count() == 24  # a rerun adds none
+
+
+def test_json_stays_alone_on_stdout_when_the_demo_sends_notifications(settings, capfd):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    call_command("seed_demo", "--json", "--force")
+    out = capfd.readouterr().out
+    json.loads(out)  # one JSON object, nothing else: no e-mail printed on stdout
