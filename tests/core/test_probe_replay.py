@@ -317,6 +317,7 @@ ORDER_ROUTES = (
     "office:confirm",
     "office:reject",
     "office:schedule_one",
+    "api:order-assign-vin",
 )
 # Routes addressed by the replay world's change request (refused: every decision is refused or a repeat).
 CHANGE_REQUEST_ROUTES = (
@@ -324,7 +325,6 @@ CHANGE_REQUEST_ROUTES = (
     "api:order-change-request-approve",
     "api:order-change-request-refuse",
     "api:order-change-request-withdraw",
-    "api:order-assign-vin",
 )
 
 

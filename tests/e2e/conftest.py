@@ -24,3 +24,11 @@ def login(page, live_server):
         page.click("[data-testid=login-submit]")
 
     return do_login
+
+
+def click_nav(page, testid: str) -> None:
+    """Follow a header link; on a phone the links are in the Menu, opened first."""
+    button = page.locator("[data-testid=menu-button]")
+    if button.is_visible():
+        button.click()
+    page.click(f"[data-testid={testid}]")

@@ -10,6 +10,7 @@ from catalog.models import Trim
 from core.demo import DemoResult
 from importorders.services import orders as svc
 from tests.clock import today
+from tests.e2e.conftest import click_nav
 from tests.factories import DEFAULT_PASSWORD, TEST_ACTOR, DealerFactory, StaffUserFactory, dealer_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -101,7 +102,7 @@ def test_a_colour_change_is_asked_approved_and_shown_on_the_order(
     clerk_context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo", viewport=DESK)
     clerk = clerk_context.new_page()
     _log_in(clerk, live_server.url, "ops")
-    clerk.click("[data-testid=nav-office-change-requests]")
+    click_nav(clerk, "nav-office-change-requests")
     row = clerk.locator(f"[data-testid=queued-{order.reference}]")
     expect(row).to_contain_text("お客様が黒を希望されたため")
     expect(row.locator("[data-testid=age]")).to_contain_text("待ち時間")

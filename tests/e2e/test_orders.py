@@ -14,6 +14,7 @@ from catalog.demo import seed_catalog
 from catalog.models import Trim
 from core.demo import DemoResult
 from importorders.models import Order, OrderStatus
+from tests.e2e.conftest import click_nav
 from tests.factories import DEFAULT_PASSWORD, DealerFactory, StaffUserFactory, dealer_user
 from tests.importorders.pages import place
 
@@ -42,7 +43,7 @@ def sign_in(browser, live_server, username: str, viewport: dict, language: str =
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{live_server.url}/login/")
     if language == "en":
-        page.click("[data-testid=lang-en]")
+        click_nav(page, "lang-en")
     page.fill("#id_username", username)
     page.fill("#id_password", DEFAULT_PASSWORD)
     page.click("[data-testid=login-submit]")
@@ -90,7 +91,7 @@ def test_dealer_orders_submits_and_sees_the_clerks_confirmation(
 
     # A clerk confirms it, in another browser context.
     clerk_context, clerk = sign_in(browser, live_server, "ops", viewport, "en")
-    clerk.click("[data-testid=nav-office]")
+    click_nav(clerk, "nav-office")
     expect(clerk.locator(f"[data-testid=queue-row-{reference}]")).to_be_visible()
     no_horizontal_overflow(clerk)
     clerk.screenshot(path=str(shots / f"office-confirmation-en-{width}.png"), full_page=True)
@@ -108,16 +109,16 @@ def test_dealer_orders_submits_and_sees_the_clerks_confirmation(
     no_horizontal_overflow(dealer)
     dealer.screenshot(path=str(shots / f"order-confirmed-ja-{width}.png"), full_page=True)
 
-    dealer.click("[data-testid=lang-en]")
+    click_nav(dealer, "lang-en")
     expect(dealer.locator("[data-testid=order-status] .badge")).to_have_text("confirmed")
     dealer.screenshot(path=str(shots / f"order-confirmed-en-{width}.png"), full_page=True)
 
-    dealer.click("[data-testid=nav-orders]")
+    click_nav(dealer, "nav-orders")
     dealer.fill("[data-testid=filter-q]", "山田様")
     dealer.select_option("[data-testid=filter-status]", "confirmed")
     dealer.click("[data-testid=filter-submit]")
     expect(dealer.locator(f"[data-testid=order-row-{reference}]")).to_be_visible()
-    dealer.click("[data-testid=lang-ja]")
+    click_nav(dealer, "lang-ja")
     expect(dealer).to_have_url(re.compile(r"/orders/\?.*status=confirmed"))
     expect(dealer.locator("[data-testid=filter-status]")).to_have_value("confirmed")
     no_horizontal_overflow(dealer)
@@ -142,7 +143,7 @@ def test_clerk_confirms_in_bulk_schedules_and_rejects_with_a_reason(
     third = place(people["dealer"], demo, OrderStatus.SUBMITTED, **changes)
 
     context, clerk = sign_in(browser, live_server, "ops", viewport, "ja")
-    clerk.click("[data-testid=nav-office]")
+    click_nav(clerk, "nav-office")
     clerk.check(f"[data-testid=select-{first.reference}]")
     clerk.check(f"[data-testid=select-{second.reference}]")
     clerk.click("[data-testid=bulk-preview]")
@@ -161,14 +162,14 @@ def test_clerk_confirms_in_bulk_schedules_and_rejects_with_a_reason(
     clerk.click(f"[data-testid=reject-{third.reference}]")
     expect(clerk.locator(".messages")).to_contain_text(f"注文 {third.reference}: 却下。")
 
-    clerk.click("[data-testid=nav-office-schedule]")
+    click_nav(clerk, "nav-office-schedule")
     week = clerk.locator(f"[data-testid=week-{first.reference}] option").nth(3).get_attribute("value")
     clerk.select_option(f"[data-testid=week-{first.reference}]", week)
     no_horizontal_overflow(clerk)
     clerk.screenshot(path=str(shots / f"office-schedule-ja-{width}.png"), full_page=True)
     clerk.click(f"[data-testid=schedule-{first.reference}]")
     expect(clerk.locator(".messages")).to_contain_text(f"注文 {first.reference}: 生産週の設定。")
-    clerk.click("[data-testid=lang-en]")
+    click_nav(clerk, "lang-en")
     expect(clerk.locator("h1")).to_have_text("Orders to schedule")
     clerk.screenshot(path=str(shots / f"office-schedule-en-{width}.png"), full_page=True)
 

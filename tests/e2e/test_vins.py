@@ -13,6 +13,7 @@ from core.demo import DemoResult
 from importorders.models import OrderStatus, Vehicle
 from importorders.services import orders as svc
 from tests.clock import today
+from tests.e2e.conftest import click_nav
 from tests.factories import DEFAULT_PASSWORD, TEST_ACTOR, DealerFactory, StaffUserFactory
 from tests.importorders.vins import vin_for
 
@@ -58,7 +59,7 @@ def test_clerk_assigns_a_vin_and_uploads_the_build_list(page, live_server, login
     page.set_viewport_size(DESK)
 
     login("ops", DEFAULT_PASSWORD)
-    page.click("[data-testid=nav-office]")
+    click_nav(page, "nav-office-vins")
     expect(page).to_have_url(f"{live_server.url}/office/vins/")
     expect(page.locator(f"[data-testid=vin-expect-{first.reference}]")).to_contain_text("WMI 4T1")
     _shots(page, artifacts_dir, "queue-ja")
