@@ -32,3 +32,13 @@ def click_nav(page, testid: str) -> None:
     if button.is_visible():
         button.click()
     page.click(f"[data-testid={testid}]")
+
+
+def sign_in(page, base_url: str, username: str) -> None:
+    """Log `username` in through the real login form on `page` (any context, any viewport)."""
+    from tests.factories import DEFAULT_PASSWORD
+
+    page.goto(f"{base_url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEFAULT_PASSWORD)
+    page.click("[data-testid=login-submit]")

@@ -6,7 +6,8 @@ from playwright.sync_api import expect
 
 from catalog.demo import seed_catalog
 from core.demo import DemoResult
-from tests.factories import DEFAULT_PASSWORD, DealerFactory, dealer_user
+from tests.e2e.conftest import sign_in
+from tests.factories import DealerFactory, dealer_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,10 +22,7 @@ def phone_page(browser, live_server, request):
     language = request.param
     context = browser.new_context(viewport=PHONE, locale=language, timezone_id="Asia/Tokyo")
     page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "tky-sales")
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.click("[data-testid=login-submit]")
+    sign_in(page, live_server.url, "tky-sales")
     yield page, language
     context.close()
 

@@ -3,7 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import DEFAULT_PASSWORD, DealerFactory, dealer_user
+from tests.e2e.conftest import sign_in
+from tests.factories import DealerFactory, dealer_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -30,10 +31,7 @@ def test_on_a_phone_the_menu_opens_and_every_control_is_reachable(
 ):
     context = browser.new_context(viewport=PHONE, locale=language, timezone_id="Asia/Tokyo")
     page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "tky-manager")
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.click("[data-testid=login-submit]")
+    sign_in(page, live_server.url, "tky-manager")
     page.goto(f"{live_server.url}/catalog/?maker=TOYOTA")
 
     assert _overflow(page) == 0
@@ -62,10 +60,7 @@ def test_on_a_phone_the_menu_opens_and_every_control_is_reachable(
 def test_on_a_desk_the_header_is_one_line_without_a_menu_button(browser, live_server, manager):
     context = browser.new_context(viewport=DESK, locale="en", timezone_id="Asia/Tokyo")
     page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "tky-manager")
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.click("[data-testid=login-submit]")
+    sign_in(page, live_server.url, "tky-manager")
     page.goto(f"{live_server.url}/catalog/")
 
     expect(page.locator("[data-testid=menu-button]")).to_be_hidden()
@@ -79,10 +74,7 @@ def test_on_a_desk_the_header_is_one_line_without_a_menu_button(browser, live_se
 def test_the_first_tab_reaches_a_skip_link_that_moves_to_the_content(browser, live_server, manager):
     context = browser.new_context(viewport=DESK, locale="ja", timezone_id="Asia/Tokyo")
     page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "tky-manager")
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.click("[data-testid=login-submit]")
+    sign_in(page, live_server.url, "tky-manager")
     page.goto(f"{live_server.url}/catalog/")
     page.keyboard.press("Tab")
     skip = page.locator("[data-testid=skip-link]")
@@ -115,10 +107,7 @@ def test_recognition_badges_have_text_contrast_of_at_least_4_5_to_1(browser, liv
     seed_catalog(DemoResult())
     context = browser.new_context(viewport=DESK, locale="en", timezone_id="Asia/Tokyo")
     page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "tky-manager")
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.click("[data-testid=login-submit]")
+    sign_in(page, live_server.url, "tky-manager")
     page.goto(f"{live_server.url}/catalog/")
     badges = page.locator(".recognition .badge")
     assert badges.count() >= 3
