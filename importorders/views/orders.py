@@ -46,6 +46,7 @@ from importorders.models import Order, OrderEvent, OrderKind, OrderStatus
 from importorders.pipeline import (
     AMENDABLE,
     CANCELLABLE,
+    CHANGE_REQUESTABLE,
     MOVES,
     is_past_cutoff,
     may_make,
@@ -402,6 +403,9 @@ def detail_context(request: HttpRequest, caller: Caller, order: Order, **extra) 
         "timeline": timeline(caller, order),
         "moves": moves,
         "may_amend": caller.is_dealer and order.status in AMENDABLE,
+        "may_request_change": caller.is_dealer
+        and order.status in CHANGE_REQUESTABLE
+        and not is_past_cutoff(order, today),
         "cancel_closed": cancel_closed,
         "reason_form": extra.pop("reason_form", None) or ReasonForm(),
         **extra,

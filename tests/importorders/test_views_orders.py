@@ -699,3 +699,21 @@ def test_the_back_office_queue_is_read_through_an_index(orders):
 
     # On a few rows the planner may sort after another index; what matters is that it never scans.
     assert "Seq Scan on importorders_order" not in plan, plan
+
+
+def test_the_change_request_link_shows_while_a_change_may_be_asked(client, world, camry, clock):  # noqa: F811
+    confirmed = place(world.dealer, camry, OrderStatus.CONFIRMED)
+    scheduled = place(world.dealer, camry, OrderStatus.SCHEDULED, week=next_monday(8))
+    draft = place(world.dealer, camry)
+    link = 'data-testid="action-change-request"'
+
+    def shown(caller: str, order) -> bool:
+        return link in main_of(as_(client, world, caller).get(f"/orders/{order.reference}/"))
+
+    assert shown("dealer_sales", confirmed)
+    assert shown("dealer_sales", scheduled)
+    assert not shown("dealer_sales", draft)  # a draft is amended, not changed by request
+    assert not shown("operations", confirmed)  # the back office decides requests, never asks
+    # Past the scheduled order's cut-off (the model's days before its week) the link is gone.
+    clock.advance(dt.timedelta(days=8 * 7))
+    assert not shown("dealer_sales", scheduled)
