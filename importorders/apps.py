@@ -19,6 +19,14 @@ class ImportOrdersConfig(AppConfig):
         self._grant_back_office_permissions()
         self._register_navigation()
         self._register_index_wrappers()
+        self._register_release_gates()
+
+    @staticmethod
+    def _register_release_gates() -> None:
+        from importorders.gates import register_release_gate
+        from importorders.services.exceptions import open_exceptions_gate
+
+        register_release_gate("exceptions", open_exceptions_gate)
 
     @staticmethod
     def _register_index_wrappers() -> None:

@@ -1,6 +1,7 @@
 """Row locks for importorders, in the one order every service takes them.
 
-Lock order: owner (Dealer, LogisticsPartner) → DealerMembership → API keys → Order → ChangeRequest.
+Lock order: owner (Dealer, LogisticsPartner) → DealerMembership → API keys → Order → ChangeRequest
+→ VehicleException.
 A service that needs two of these takes them in this order; a service that needs one takes just
 that one.
 """
@@ -8,7 +9,15 @@ that one.
 from __future__ import annotations
 
 from core.locks import lock_one
-from importorders.models import ChangeRequest, Dealer, DealerAPIKey, LogisticsPartner, Order, PartnerAPIKey
+from importorders.models import (
+    ChangeRequest,
+    Dealer,
+    DealerAPIKey,
+    LogisticsPartner,
+    Order,
+    PartnerAPIKey,
+    VehicleException,
+)
 
 
 def dealer_lock(pk: int) -> Dealer:
@@ -48,3 +57,8 @@ def order_lock(pk: int) -> Order:
 def change_request_lock(pk: int) -> ChangeRequest:
     """A change request's row, locked for this transaction (after its order's: see the lock order)."""
     return lock_one(ChangeRequest.objects.select_related("color_before", "color_after"), pk)
+
+
+def exception_lock(pk: int) -> VehicleException:
+    """An exception's row, locked for this transaction (after its order's: see the lock order)."""
+    return lock_one(VehicleException.objects.select_related("vehicle"), pk)

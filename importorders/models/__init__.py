@@ -2,6 +2,12 @@
 
 from importorders.models.changes import ChangeRequest, ChangeRequestStatus
 from importorders.models.dealers import Dealer, DealerMembership, Prefecture
+from importorders.models.exceptions import (
+    ExceptionKind,
+    ExceptionResolution,
+    ExceptionStatus,
+    VehicleException,
+)
 from importorders.models.keys import DealerAPIKey, PartnerAPIKey
 from importorders.models.orders import Order, OrderEvent, OrderKind, OrderStatus
 from importorders.models.partners import LogisticsPartner
@@ -14,6 +20,9 @@ __all__ = [
     "Dealer",
     "DealerAPIKey",
     "DealerMembership",
+    "ExceptionKind",
+    "ExceptionResolution",
+    "ExceptionStatus",
     "LogisticsPartner",
     "Order",
     "OrderEvent",
@@ -23,4 +32,5 @@ __all__ = [
     "PartnerAPIKey",
     "Prefecture",
     "Vehicle",
+    "VehicleException",
 ]

@@ -193,6 +193,9 @@ class OrderEventKind(models.TextChoices):
     CHANGE_APPROVED = "change_approved", _("change approved")
     CHANGE_REFUSED = "change_refused", _("change refused")
     CHANGE_WITHDRAWN = "change_withdrawn", _("change withdrawn")
+    # Exceptions on the order's vehicle (importorders.services.exceptions).
+    EXCEPTION_RAISED = "exception_raised", _("exception raised")
+    EXCEPTION_RESOLVED = "exception_resolved", _("exception resolved")
 
 
 class OrderEvent(ActorColumns):

@@ -28,6 +28,7 @@ from catalog.services.quote import Quote, quote_build
 from core import clock
 from core.actors import Actor
 from core.errors import Conflict, ValidationFailed
+from importorders.gates import release_problems
 from importorders.locks import order_lock
 from importorders.models import Dealer, Order, OrderEvent, OrderKind, OrderStatus
 from importorders.pipeline import AMENDABLE, CHANGE_REQUESTABLE, MOVES, Move, is_past_cutoff, order_cutoff
@@ -385,4 +386,31 @@ def order_milestone(*, order: Order, actor: Actor, move: str, reason: str = "") 
         raise ValueError(f"{move!r} is not a system move; use its own service")
     if actor.kind != "system":
         raise ValueError("Milestone moves are the system's")
-    return _move(order, move, actor, reason=reason)
+    apply = _release_gates_pass if move == "release" else None
+    return _move(order, move, actor, reason=reason, apply=apply)
+
+
+def _release_gates_pass(locked: Order) -> dict:
+    """Refuse the release (409, nothing changed) while any release gate finds a problem."""
+    problems = release_problems(locked)
+    if problems:
+        raise Conflict(
+            _("The order cannot be released yet: %(problems)s")
+            % {"problems": "; ".join(str(problem.message) for problem in problems)},
+            code="release_blocked",
+            details=[problem.as_detail() for problem in problems],
+        )
+    return {}
+
+
+def order_release_attempt(*, order: Order, actor: Actor) -> Order:
+    """Release a cleared order if every gate passes now; otherwise leave it as it is.
+
+    Called by whatever may have cleared the last problem (a document approved, an exception
+    resolved, customs released). Returns the order, released or not; never raises for a gate.
+    """
+    with transaction.atomic():
+        locked = order_lock(order.pk)
+        if locked.status != OrderStatus.CLEARED or release_problems(locked):
+            return locked
+        return order_milestone(order=locked, actor=actor, move="release")
