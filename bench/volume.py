@@ -150,7 +150,8 @@ def insert_sql(start: int) -> str:
         )
         INSERT INTO importorders_order (
             reference, created_at, updated_at, status_changed_at, dealer_id, kind, customer_reference,
-            promised_date, status, trim_id, color_id, option_codes, requested_month, priority, notes,
+            promised_date, status, trim_id, vehicle_model_id, color_id, option_codes, requested_month,
+            priority, notes,
             priced_on, price_lines, price_total_jpy, fx_rate, fx_rate_date, confirmed_at, production_week
         )
         SELECT {reference}, created_at,
@@ -158,7 +159,8 @@ def insert_sql(start: int) -> str:
                dealer_id,
                CASE WHEN kind_u < 0.7 THEN 'sold' ELSE 'stock' END,
                CASE WHEN kind_u < 0.7 THEN 'C-' || to_char(g, 'FM0000000') ELSE '' END,
-               NULL, status, placed.trim_id, color_id, '[]'::jsonb, requested_month, 100, '',
+               NULL, status, placed.trim_id, my.vehicle_model_id, color_id, '[]'::jsonb, requested_month,
+               100, '',
                CASE WHEN status = 'draft' THEN NULL ELSE created_at::date END,
                CASE WHEN status = 'draft' THEN '[]'::jsonb ELSE p.lines END,
                CASE WHEN status = 'draft' THEN NULL ELSE p.total END,
@@ -167,6 +169,8 @@ def insert_sql(start: int) -> str:
                CASE WHEN {confirmed} THEN created_at + interval '2 days' END,
                CASE WHEN {scheduled} THEN date_trunc('week', requested_month + interval '14 days')::date END
         FROM placed JOIN bench_trim_price p ON p.trim_id = placed.trim_id
+             JOIN catalog_trim tr ON tr.id = placed.trim_id
+             JOIN catalog_modelyear my ON my.id = tr.model_year_id
         ON CONFLICT (reference) DO NOTHING
     """  # noqa: S608 - built from constants and integers only, never from input
 

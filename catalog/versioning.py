@@ -19,9 +19,14 @@ cache once Redis is back.
 
 from __future__ import annotations
 
+import functools
 import logging
+import threading
 import time
 import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -29,6 +34,8 @@ from django.db import transaction
 from core.cache import SharedCacheUnavailable
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 VERSION_KEY = "catalog:version"
 # Catalog edits are back-office work; reads are constant. One second of propagation between
@@ -60,6 +67,7 @@ def catalog_version() -> str | None:
 def _bump() -> None:
     global _memo
     _memo = None
+    kept_clear()  # this process's kept reads are stale now; the others' by their new stamp
     try:
         cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
     except SharedCacheUnavailable:  # Redis went away between the check and the commit
@@ -74,4 +82,65 @@ def catalog_changed() -> None:
     SharedCacheUnavailable when Redis cannot be reached, so the change rolls back.
     """
     cache.get(VERSION_KEY)  # reachable now, or the change is refused
+    kept_clear()  # the writing transaction's own later reads see its change
     transaction.on_commit(_bump)
+
+
+# Catalog reads kept in this process under the stamp (see `by_version`).
+MEMO_MAX_ENTRIES = 4096
+_kept: OrderedDict[tuple, object] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def _frozen(value):
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(item) for item in value)
+    if isinstance(value, set | frozenset):
+        return frozenset(value)
+    return value
+
+
+def by_version(read: Callable[..., T]) -> Callable[..., T]:
+    """Keep what a catalog read returns, in this process, under the stamp and its arguments.
+
+    For reads that price and check builds (the engine's data of a trim, the price rows, rates and
+    tax rules of a date): an order's submit, amendment or confirmation would otherwise run the
+    same fourteen queries every time for the same trim and date. A change anywhere in the catalog
+    bumps the stamp, so nothing kept is read after it (in another process, within LOCAL_SECONDS).
+    Without Redis there is no stamp and every call reads the database.
+
+    What is returned is shared between callers: they must not change it (the engine's data are
+    frozen dataclasses; price rows and rules are read, never saved, by the quote). Keyword
+    arguments only; lists in them are keyed as tuples.
+    """
+
+    @functools.wraps(read)
+    def kept(**kwargs):
+        version = catalog_version()
+        if version is None:
+            return read(**kwargs)
+        key = (
+            read.__module__,
+            read.__qualname__,
+            version,
+            tuple(sorted((k, _frozen(v)) for k, v in kwargs.items())),
+        )
+        with _kept_lock:
+            if key in _kept:
+                _kept.move_to_end(key)
+                return _kept[key]
+        value = read(**kwargs)
+        with _kept_lock:
+            _kept[key] = value
+            while len(_kept) > MEMO_MAX_ENTRIES:
+                _kept.popitem(last=False)
+        return value
+
+    kept.uncached = read  # type: ignore[attr-defined]
+    return kept
+
+
+def kept_clear() -> None:
+    """Forget every kept read (tests start each with none)."""
+    with _kept_lock:
+        _kept.clear()

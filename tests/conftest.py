@@ -93,6 +93,44 @@ def pytest_generate_tests(metafunc):
     permission_suite_parametrize(metafunc)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def catalog_rows_written_directly_are_seen():
+    """Tests write catalog rows with factories and `save()`, not through the catalog's services
+    (which bump its stamp): forget this process's kept catalog reads whenever one is saved or
+    deleted, as a service's write would. Test harness only; the product has no such signal."""
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_save
+
+    from catalog import versioning
+
+    def forget(sender, **kwargs):
+        versioning.kept_clear()
+
+    for model in apps.get_app_config("catalog").get_models():
+        post_save.connect(forget, sender=model, weak=False, dispatch_uid=f"kept-{model._meta.label}")
+        post_delete.connect(forget, sender=model, weak=False, dispatch_uid=f"kept-del-{model._meta.label}")
+
+    # And the bulk writes that send no signal (`QuerySet.update()` and the like).
+    from django.db.models.query import QuerySet
+
+    originals = {name: getattr(QuerySet, name) for name in ("update", "bulk_create", "bulk_update", "delete")}
+
+    def forgetting(original):
+        def write(self, *args, **kwargs):
+            result = original(self, *args, **kwargs)
+            if self.model._meta.app_label == "catalog":
+                versioning.kept_clear()
+            return result
+
+        return write
+
+    for name, original in originals.items():
+        setattr(QuerySet, name, forgetting(original))
+    yield
+    for name, original in originals.items():
+        setattr(QuerySet, name, original)
+
+
 @pytest.fixture(autouse=True)
 def isolated_cache(settings):
     """A cache namespace per test: throttle and rate-limit counters never leak between tests."""
@@ -106,9 +144,12 @@ def isolated_cache(settings):
     from catalog import versioning
     from catalog.api.views import response_cache
     from core import ratelimit
+    from importorders.order_cache import order_response_cache
 
     versioning._memo = None
+    versioning.kept_clear()
     response_cache.clear()
+    order_response_cache.clear()
     ratelimit._local.clear()  # counters kept in memory while Redis is down
 
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from catalog.models import RuleKind, Trim
-from catalog.selectors.configuration import ColorFacts, ConfigurationData, trim_configuration_data
+from catalog.selectors import kept
+from catalog.selectors.configuration import ColorFacts, ConfigurationData
 from catalog.selectors.recognition import is_subject_to_approval, is_withdrawn
 
 
@@ -156,7 +157,7 @@ def configuration_validate(
     *, trim: Trim, color_code: str | None, option_codes: Iterable[str]
 ) -> ConfigurationResult:
     """Load the trim's options, colours and rules (four queries, always) and check the build."""
-    data = trim_configuration_data(trim_id=trim.pk)
+    data = kept.trim_configuration_data(trim_id=trim.pk)
     return configuration_check(data=data, color_code=color_code, option_codes=option_codes)
 
 

@@ -41,8 +41,8 @@ from django.utils.translation import gettext as _
 from catalog.errors import ConfigurationInvalid, FxRateMissing, PriceListMissing, PriceMissing, TaxRuleMissing
 from catalog.models import TaxKind, TaxRule, Trim
 from catalog.models.base import in_current_language
-from catalog.selectors import pricing
-from catalog.selectors.configuration import ColorFacts, ConfigurationData, trim_configuration_data
+from catalog.selectors import kept
+from catalog.selectors.configuration import ColorFacts, ConfigurationData
 from catalog.services.configuration import configuration_check
 from core import clock
 
@@ -180,7 +180,7 @@ def quote_build(
     """
     on_date = on_date or clock.today_jst()
     if data is None:
-        data = trim_configuration_data(trim_id=trim.pk)
+        data = kept.trim_configuration_data(trim_id=trim.pk)
     elif data.trim_id != trim.pk:
         raise ValueError(f"Configuration data of trim {data.trim_code} cannot price trim {trim.code}")
     configuration = configuration_check(data=data, color_code=color_code, option_codes=list(option_codes))
@@ -188,14 +188,14 @@ def quote_build(
         raise ConfigurationInvalid(configuration.errors)
     color = cast(ColorFacts, configuration.color)  # a valid configuration always has its colour
 
-    price_list = pricing.price_list_in_effect(
+    price_list = kept.price_list_in_effect(
         maker_id=data.maker_id, vehicle_model_id=data.vehicle_model_id, on_date=on_date
     )
     if price_list is None:
         raise PriceListMissing(
             fields={"on_date": [_("No published price list on %(date)s.") % {"date": on_date.isoformat()}]}
         )
-    fx = pricing.fx_rate_on(on_date=on_date, max_age_days=fx_max_age_days)
+    fx = kept.fx_rate_on(on_date=on_date, max_age_days=fx_max_age_days)
     if fx is None:
         raise FxRateMissing(
             fields={
@@ -207,12 +207,12 @@ def quote_build(
         )
 
     charged_codes = [option.code for option in configuration.options if option.charged]
-    trim_price = pricing.trim_price(price_list_id=price_list.pk, trim_id=trim.pk)
-    option_prices = pricing.option_prices(
+    trim_price = kept.trim_price(price_list_id=price_list.pk, trim_id=trim.pk)
+    option_prices = kept.option_prices(
         price_list_id=price_list.pk, option_codes=charged_codes, maker_id=data.maker_id
     )
-    color_price = pricing.color_price(price_list_id=price_list.pk, color_id=color.id)
-    logistics = pricing.model_logistics(price_list_id=price_list.pk, vehicle_model_id=data.vehicle_model_id)
+    color_price = kept.color_price(price_list_id=price_list.pk, color_id=color.id)
+    logistics = kept.model_logistics(price_list_id=price_list.pk, vehicle_model_id=data.vehicle_model_id)
     missing: dict[str, list[str]] = {}
     if trim_price is None:
         missing["trim"] = [_("Trim %(code)s has no price.") % {"code": data.trim_code}]
@@ -226,8 +226,8 @@ def quote_build(
     if trim_price is None or color_price is None or logistics is None or missing:
         raise PriceMissing(fields=missing)
 
-    rules = pricing.tax_rules_in_effect(vehicle_model_id=data.vehicle_model_id, on_date=on_date)
-    deposit = pricing.recycling_deposit_on(vehicle_model_id=data.vehicle_model_id, on_date=on_date)
+    rules = kept.tax_rules_in_effect(vehicle_model_id=data.vehicle_model_id, on_date=on_date)
+    deposit = kept.recycling_deposit_on(vehicle_model_id=data.vehicle_model_id, on_date=on_date)
     absent = [kind for kind in (TaxKind.IMPORT_DUTY, TaxKind.CONSUMPTION_TAX) if kind not in rules]
     if absent or deposit is None:
         fields = {
@@ -236,8 +236,8 @@ def quote_build(
         if deposit is None:
             fields["recycling_deposit"] = [_("No recycling deposit for the model on that date.")]
         raise TaxRuleMissing(fields=fields)
-    fees = pricing.model_fees(price_list_id=price_list.pk, vehicle_model_id=data.vehicle_model_id)
-    bracket = pricing.automobile_tax_bracket_for(displacement_cc=data.displacement_cc, on_date=on_date)
+    fees = kept.model_fees(price_list_id=price_list.pk, vehicle_model_id=data.vehicle_model_id)
+    bracket = kept.automobile_tax_bracket_for(displacement_cc=data.displacement_cc, on_date=on_date)
 
     rate = fx.rate
     lines: list[QuoteLine] = []

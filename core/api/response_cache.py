@@ -8,6 +8,7 @@ every entry stale at once, in every process. Entries are bounded (least recently
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
@@ -17,11 +18,12 @@ from rest_framework.response import Response
 
 
 class ResponseCache:
-    """A small LRU of rendered 200 responses."""
+    """A small LRU of rendered 200 responses; with `max_age`, an entry older than that is rebuilt."""
 
-    def __init__(self, max_entries: int = 256) -> None:
+    def __init__(self, max_entries: int = 256, max_age: float | None = None) -> None:
         self.max_entries = max_entries
-        self._entries: OrderedDict[Hashable, bytes] = OrderedDict()
+        self.max_age = max_age
+        self._entries: OrderedDict[Hashable, tuple[bytes, float]] = OrderedDict()
         self._lock = threading.Lock()
 
     def clear(self) -> None:
@@ -35,17 +37,23 @@ class ResponseCache:
         """
         if key is None:
             return build()
+        now = time.monotonic()
+        body = None
         with self._lock:
-            body = self._entries.get(key)
-            if body is not None:
-                self._entries.move_to_end(key)
+            entry = self._entries.get(key)
+            if entry is not None:
+                if self.max_age is not None and now - entry[1] > self.max_age:
+                    del self._entries[key]
+                else:
+                    body = entry[0]
+                    self._entries.move_to_end(key)
         if body is None:
             response = build()
             if response.status_code != 200:
                 return response
             body = JSONRenderer().render(response.data)
             with self._lock:
-                self._entries[key] = body
+                self._entries[key] = (body, now)
                 while len(self._entries) > self.max_entries:
                     self._entries.popitem(last=False)
         return HttpResponse(body, content_type="application/json")

@@ -47,7 +47,7 @@ class OrderFilter(django_filters.FilterSet):
 
     # No join multiplies rows: no DISTINCT (which would sort every column of the page).
     status = django_filters.MultipleChoiceFilter(choices=OrderStatus.choices, distinct=False)
-    model = django_filters.CharFilter(field_name="trim__model_year__vehicle_model__code", max_length=40)
+    model = django_filters.CharFilter(field_name="vehicle_model__code", max_length=40)
     month = MonthFilter(field_name="requested_month")
     kind = django_filters.ChoiceFilter(choices=OrderKind.choices)
     q = django_filters.CharFilter(method="search", max_length=60)

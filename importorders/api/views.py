@@ -39,6 +39,7 @@ from importorders.api.vehicles import (
     BuildListUploadSerializer,
 )
 from importorders.models import Dealer, Order
+from importorders.order_cache import order_response_cache, response_key
 from importorders.pipeline import MOVES, may_make
 from importorders.selectors.dealers import dealer_get, dealer_of_caller
 from importorders.selectors.orders import order_event_list, order_get, order_list
@@ -260,7 +261,7 @@ class OrderViewSet(ScopedAPIMixin, viewsets.GenericViewSet):
     def _detail(self, order: Order) -> dict:
         return OrderDetailSerializer(order, context=self.get_serializer_context()).data
 
-    def list(self, request, *args, **kwargs):
+    def _list(self, request):
         # Lean rows (importorders.api.representations): the codes a row shows, not six model
         # instances per row; OrderRowSerializer documents the same shape.
         queryset = self.get_queryset()
@@ -270,6 +271,10 @@ class OrderViewSet(ScopedAPIMixin, viewsets.GenericViewSet):
             queryset = self.filter_queryset(queryset)
         rows = queryset.values(*ORDER_ROW_VALUES)
         return self.get_paginated_response(order_rows(self.paginate_queryset(rows)))
+
+    def list(self, request, *args, **kwargs):
+        # Kept rendered under the caller's scope version (importorders.order_cache).
+        return order_response_cache.respond(response_key(request, self.caller), lambda: self._list(request))
 
     def create(self, request, *args, **kwargs):
         caller = self.caller
@@ -288,7 +293,11 @@ class OrderViewSet(ScopedAPIMixin, viewsets.GenericViewSet):
         return Response(self._detail(order), status=201, headers={"Location": location})
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(self._detail(order_get(caller=self.caller, reference=kwargs["reference"])))
+        # Kept rendered like the list; a 404 is never kept (only 200s are).
+        return order_response_cache.respond(
+            response_key(request, self.caller, today=self.today, detail=True),
+            lambda: Response(self._detail(order_get(caller=self.caller, reference=kwargs["reference"]))),
+        )
 
     def partial_update(self, request, *args, **kwargs):
         caller = self.caller

@@ -117,6 +117,16 @@ class Order(TimeStampedModel):
     color = models.ForeignKey(
         "catalog.Color", on_delete=models.PROTECT, related_name="orders", verbose_name=_("colour")
     )
+    # The trim's model, kept on the order so the lists' model filter reads one index instead of
+    # joining trim and model year (set from the trim whenever it is set: see save()).
+    vehicle_model = models.ForeignKey(
+        "catalog.VehicleModel",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("model"),
+        editable=False,
+        db_index=False,
+    )
     option_codes = models.JSONField(_("options"), default=list, blank=True)
     requested_month = models.DateField(_("requested month"), help_text=_("The first day of the month."))
     priority = models.PositiveIntegerField(
@@ -168,6 +178,15 @@ class Order(TimeStampedModel):
             models.Index(TextPatternOps(Upper("customer_reference")), name="order_customer_ref_ci"),
             # The back office's queues (confirmation, scheduling): one status, longest waiting first.
             models.Index(fields=("status", "status_changed_at", "id"), name="order_status_waiting"),
+            # The model filter (the model kept on the order): alone and with a status, for a dealer
+            # and across dealers, newest first.
+            models.Index(fields=("dealer", "vehicle_model", "-created_at", "-id"), name="order_dealer_model"),
+            models.Index(
+                fields=("dealer", "status", "vehicle_model", "-created_at", "-id"),
+                name="order_dealer_status_model",
+            ),
+            models.Index(fields=("vehicle_model", "-created_at", "-id"), name="order_model"),
+            models.Index(fields=("status", "vehicle_model", "-created_at", "-id"), name="order_status_model"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -181,6 +200,39 @@ class Order(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.reference
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        order = super().from_db(db, field_names, values)
+        order._saved_trim_id = order.__dict__.get("trim_id")
+        return order
+
+    def save(self, *args, **kwargs):
+        # The model follows the trim: set on a new order and whenever the trim changed since the
+        # row was read (from the loaded trim's model year when there is one, else one query).
+        if self.trim_id is not None and (
+            self.vehicle_model_id is None or self.trim_id != getattr(self, "_saved_trim_id", None)
+        ):
+            self.vehicle_model_id = self._trim_model_id()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "vehicle_model" not in update_fields:
+                kwargs["update_fields"] = [*update_fields, "vehicle_model"]
+        super().save(*args, **kwargs)
+        self._saved_trim_id = self.trim_id
+
+    def _trim_model_id(self) -> int:
+        from catalog.models import ModelYear
+
+        trim = self._state.fields_cache.get("trim")
+        if trim is not None and trim.pk == self.trim_id and "model_year" in trim._state.fields_cache:
+            return trim.model_year.vehicle_model_id
+        if trim is not None and trim.pk == self.trim_id:
+            model_year_id = trim.model_year_id
+        else:
+            from catalog.models import Trim
+
+            model_year_id = Trim.objects.filter(pk=self.trim_id).values_list("model_year_id", flat=True).get()
+        return ModelYear.objects.filter(pk=model_year_id).values_list("vehicle_model_id", flat=True).get()
 
 
 class OrderEventKind(models.TextChoices):

@@ -50,7 +50,7 @@ def change_request_queue(
         .order_by("created_at", "id")
     )
     if model:
-        queryset = queryset.filter(order__trim__model_year__vehicle_model__code=model)
+        queryset = queryset.filter(order__vehicle_model__code=model)
     if dealer:
         queryset = queryset.filter(order__dealer__code=dealer)
     return queryset

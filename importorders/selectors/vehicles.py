@@ -42,7 +42,7 @@ def vin_queue(*, caller: Caller, model_code: str | None = None, week=None) -> Qu
         .order_by("production_week", "id")
     )
     if model_code:
-        orders = orders.filter(trim__model_year__vehicle_model__code=model_code)
+        orders = orders.filter(vehicle_model__code=model_code)
     if week is not None:
         orders = orders.filter(production_week=week)
     return orders

@@ -28,6 +28,7 @@ from importorders.models import (
     VehicleException,
 )
 from importorders.models.exceptions import BLOCKING_KINDS
+from importorders.order_cache import order_rows_changed
 
 # Listeners called on commit: (exception, actor). Notifications register here, once, in ready().
 _raised_listeners: list[Callable[[VehicleException, Actor], None]] = []
@@ -62,6 +63,7 @@ def _order_event(exception: VehicleException, actor: Actor, kind: str, reason: s
     )
     event.actor_fill(actor)
     event.save()
+    order_rows_changed(exception.vehicle.order.dealer_id)
 
 
 def exception_raise(

@@ -31,6 +31,7 @@ from core.errors import Conflict, ValidationFailed
 from importorders.gates import release_problems
 from importorders.locks import order_lock
 from importorders.models import Dealer, Order, OrderEvent, OrderKind, OrderStatus
+from importorders.order_cache import order_rows_changed
 from importorders.pipeline import AMENDABLE, CHANGE_REQUESTABLE, MOVES, Move, is_past_cutoff, order_cutoff
 from importorders.services.allocation import allocation_reserve
 
@@ -94,11 +95,17 @@ def _current(order: Order) -> dict[str, Any]:
     }
 
 
-def _configured(trim: Trim, color_code: str, option_codes: tuple[str, ...]) -> tuple[Color, list[str]]:
-    """The build checked by the catalog engine: (colour row, chosen option codes) or 400 naming every rule."""
+def _checked(trim: Trim, color_code: str, option_codes: tuple[str, ...]):
+    """The build checked by the catalog engine (its result), or 400 naming every broken rule."""
     result = configuration_validate(trim=trim, color_code=color_code, option_codes=option_codes)
     if not result.valid:
         raise ConfigurationInvalid(result.errors)
+    return result
+
+
+def _configured(trim: Trim, color_code: str, option_codes: tuple[str, ...]) -> tuple[Color, list[str]]:
+    """The build checked by the catalog engine: (colour row, chosen option codes) or 400 naming every rule."""
+    result = _checked(trim, color_code, option_codes)
     chosen = [option.code for option in result.options if option.included_by is None]
     return Color.objects.get(pk=result.color.id), chosen
 
@@ -121,9 +128,11 @@ def _check_month(month: dt.date) -> None:
 
 
 def _event(order: Order, actor: Actor, kind: str, **values) -> OrderEvent:
+    """Record an event; every order write comes here, so kept order reads are made stale here too."""
     event = OrderEvent(order=order, kind=kind, **values)
     event.actor_fill(actor)
     event.save()
+    order_rows_changed(order.dealer_id)
     return event
 
 
@@ -286,7 +295,7 @@ def order_submit(*, order: Order, actor: Actor) -> Order:
     """Draft → submitted: the build is checked again and priced today (the price the dealer sees)."""
 
     def apply(locked: Order) -> dict:
-        _configured(locked.trim, locked.color.code, tuple(locked.option_codes))
+        _checked(locked.trim, locked.color.code, tuple(locked.option_codes))
         _reprice(locked, actor, on_date=clock.today_jst(), reason=_("Priced at submission."))
         return {"price_total_jpy": str(locked.price_total_jpy)}
 

@@ -65,3 +65,14 @@ def test_only_the_system_makes_them(built, django_user_model):
     person = Actor.for_user(django_user_model.objects.create_user("clerk"))
     with pytest.raises(ValueError, match="the system's"):
         services.order_milestone(order=built, actor=person, move="ship")
+
+
+def test_an_order_keeps_its_trims_model_through_create_amend_and_a_bare_trim_id(camry, vin_plant):  # noqa: F811
+    order = scheduled(DealerFactory(code="TKY002"), camry)
+    assert order.vehicle_model_id == camry.model.pk
+    other_year_trim = camry.other_trim
+    # A trim set by id alone (no loaded trim) still brings its model.
+    order.trim_id = other_year_trim.pk
+    order.save()
+    order.refresh_from_db()
+    assert order.vehicle_model_id == other_year_trim.model_year.vehicle_model_id
