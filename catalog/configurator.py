@@ -76,6 +76,7 @@ class ChoiceState:
     at_fault: bool = False
     included_by: OptionFacts | None = None
     excluded_by: tuple[OptionFacts, ...] = ()
+    needed_by: tuple[OptionFacts, ...] = ()
 
     @property
     def disabled(self) -> bool:
@@ -129,7 +130,8 @@ def build_review(
         return tuple(dict.fromkeys(names))
 
     problems = []
-    at_fault: set[str] = set()
+    at_fault: set[str] = set()  # options in the build that break a rule
+    needed_by: dict[str, list[OptionFacts]] = {}  # options the build lacks: {missing: [options needing it]}
     for error in result.errors:
         problem = _problem(
             data=data,
@@ -140,7 +142,11 @@ def build_review(
             suggested_color=suggested_color,
         )
         problems.append(problem)
-        at_fault.update(code for code in (error.option, error.target) if code)
+        if error.code == "missing_required_option" and error.option in data.options:
+            at_fault.add(error.option)
+            needed_by.setdefault(error.target, []).append(data.options[error.option])
+        else:
+            at_fault.update(code for code in (error.option, error.target) if code)
 
     states = {}
     for code, option in data.options.items():
@@ -153,6 +159,7 @@ def build_review(
             at_fault=code in at_fault,
             included_by=data.options.get(included_by) if included_by else None,
             excluded_by=() if code in in_build else excluders(code),
+            needed_by=tuple(needed_by.get(code, ())),
         )
     color_fields = {error.field for error in result.errors}
     return BuildReview(
