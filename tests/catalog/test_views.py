@@ -838,3 +838,139 @@ def test_the_api_the_pages_and_the_configurator_agree_on_subject_to_approval(
     else:
         assert quote.status_code == 200
         assert answers == dict.fromkeys(answers, subject)
+
+
+# --- the build in the URL; rule errors a salesperson can act on (issue 13) ----------------------
+
+
+def test_the_htmx_check_answers_the_choices_the_result_and_the_live_total(client, priced_today, world):
+    response = page_client(client, world.users["dealer_sales"]).get(
+        f"/catalog/trims/{XSE}/configure/check/",
+        {"color": "089", "options": ["PKG-NAV", "MUDGUARD"]},
+        HTTP_HX_REQUEST="true",
+    )
+
+    text = text_of(response)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"  # a fragment is never shown as a page by Back
+    assert "<html" not in text
+    # The address the script puts in the address bar: the build alone, since it is valid.
+    assert (
+        f'data-build-url="/catalog/trims/{XSE}/configure/?color=089&amp;options=PKG-NAV&amp;options=MUDGUARD"'
+        in text
+    )
+    # The live region's text, out of band: the total, never the table.
+    live = text[text.index('<p id="sticky-total-live" hx-swap-oob="innerHTML">') :]
+    assert 'data-testid="sticky-amount">¥5,562,324<' in live
+    assert "<table" not in live
+    assert "aria-live" not in text  # the live region stays on the page; the swap fills it
+
+
+def test_the_configurator_page_has_one_live_region_and_it_holds_the_total(client, priced_today, world):
+    text = text_of(
+        page_client(client, world.users["dealer_sales"], "en").get(
+            f"/catalog/trims/{XSE}/configure/{QUOTE_QUERY}"
+        )
+    )
+
+    assert text.count("aria-live") == 1
+    live = text[text.index('aria-live="polite"') : text.index("</p>", text.index('aria-live="polite"'))]
+    assert "Landed cost" in live
+    assert "¥5,562,324" in live
+    assert "<table" not in live
+
+
+def test_a_broken_build_names_its_options_marks_them_and_offers_fixes(client, priced_today, world):
+    text = main_of(
+        page_client(client, world.users["dealer_sales"]).get(
+            f"/catalog/trims/{XSE}/configure/?color=089&options=RACK"
+        )
+    )
+
+    assert '<span class="rule-message">オプションRACKにはオプションRAILSが必要です。</span>' in text
+    assert '<span class="rule-codes">(RACK / RAILS)</span>' in text
+    rack = text[text.index('data-testid="option-RACK"') - 40 :][:900]
+    assert "at-fault" in rack
+    assert 'aria-invalid="true"' in rack
+    rails = text[text.index('data-testid="option-RAILS"') - 40 :][:900]
+    assert "needed" in rails
+    assert "オプションRACKに必要です" in rails
+    # One-click fixes, first the one that completes the build; each is the configurator's address.
+    add = f'href="/catalog/trims/{XSE}/configure/?color=089&amp;options=RACK&amp;options=RAILS"'
+    assert f'<a class="button primary" {add}' in text
+    assert "オプションRAILSを追加</a>" in text
+    assert f'href="/catalog/trims/{XSE}/configure/?color=089"' in text
+    assert "オプションRACKを外す</a>" in text
+
+
+def test_a_broken_build_keeps_the_last_valid_price_marked_out_of_date(client, priced_today, world):
+    dealer = page_client(client, world.users["dealer_sales"], "en")
+    last = "last_color=089&last_options=PKG-NAV&last_options=MUDGUARD"
+
+    text = main_of(dealer.get(f"/catalog/trims/{XSE}/configure/?color=089&options=ROOF&options=RACK&{last}"))
+
+    assert 'data-testid="total"' not in text
+    assert 'data-testid="stale-total">¥5,562,324<' in text
+    assert "Last valid price (out of date)" in text
+    assert 'data-testid="sticky-amount">¥5,562,324<' in text
+    # The form carries the last valid build on, and the address keeps it while the build is broken.
+    assert '<input type="hidden" name="last_options" value="PKG-NAV">' in text
+    assert f"configure/?color=089&amp;options=ROOF&amp;options=RACK&amp;{last.replace('&', '&amp;')}" in text
+    # A fix keeps it too, so the price stays until the build is repaired.
+    assert (
+        f'href="/catalog/trims/{XSE}/configure/?color=089&amp;options=ROOF&amp;{last.replace("&", "&amp;")}"'
+        in text
+    )
+
+
+def test_a_last_build_that_is_not_valid_shows_no_price(client, priced_today, world):
+    text = main_of(
+        page_client(client, world.users["dealer_sales"]).get(
+            f"/catalog/trims/{XSE}/configure/?color=089&options=RACK&last_color=089&last_options=ROOF&last_options=RACK"
+        )
+    )
+
+    assert 'data-testid="rule-errors"' in text
+    assert 'data-testid="stale-total"' not in text
+    assert 'name="last_color"' not in text
+
+
+def test_a_choice_greys_out_what_it_excludes_and_shows_what_a_package_includes(client, priced_today, world):
+    text = main_of(
+        page_client(client, world.users["dealer_sales"]).get(
+            f"/catalog/trims/{XSE}/configure/?color=089&options=ROOF&options=PKG-NAV"
+        )
+    )
+
+    rack = text[text.index('data-testid="option-RACK"') - 40 :][:900]
+    assert "unavailable" in rack
+    assert 'value="RACK" disabled' in rack
+    assert "オプションROOFとは同時に選べません" in rack
+    dashcam = text[text.index('data-testid="option-DASHCAM"') - 40 :][:1100]
+    assert 'value="DASHCAM" checked disabled' in dashcam
+    assert "オプションPKG-NAVに含まれます" in dashcam
+    assert "パッケージに含む" in dashcam  # in place of its price
+
+
+def test_no_paid_colour_is_preselected_and_a_missing_colour_is_a_broken_rule(client, priced_today, world):
+    m.ColorPrice.objects.filter(color__code="218").update(fob_usd=Decimal("10.00"))
+
+    text = main_of(page_client(client, world.users["dealer_sales"]).get(f"/catalog/trims/{XSE}/configure/"))
+
+    assert 'name="color" id="color-input-089" value="089" checked' not in text
+    assert 'value="218" checked' not in text
+    assert '<li data-code="color_required">' in text
+    assert 'fieldset class="colors at-fault"' in text
+    assert "カラー089を選ぶ</a>" in text
+    assert 'data-testid="total"' not in text
+
+
+def test_the_language_switch_returns_to_the_build(client, priced_today, world):
+    dealer = page_client(client, world.users["dealer_sales"])
+    url = f"/catalog/trims/{XSE}/configure/?color=089&options=ROOF"
+    assert f'name="next" type="hidden" value="{url.replace("&", "&amp;")}"' in text_of(dealer.get(url))
+
+    response = dealer.post("/i18n/setlang/", {"language": "en", "next": url})
+
+    assert response.status_code == 302
+    assert response["Location"] == url
