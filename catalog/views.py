@@ -190,7 +190,6 @@ def _result_context(
         "last_build": last_build,
         "fix_suffix": f"&{outcome.stale_build.query(prefix='last_')}" if outcome.stale_build else "",
         "selected_color": build.color,
-        "selected_options": set(build.options),
     }
 
 
