@@ -62,10 +62,16 @@ class CodeListField(forms.Field):
 
 
 class ConfigurationForm(forms.Form):
-    """A colour and options for one trim (the configurator's form and the quote's query string)."""
+    """A colour and options for one trim (the configurator's form and the quote's query string).
+
+    `last_color` / `last_options`: the last valid build, which the configurator carries beside a
+    broken one so that its price stays on the page (marked out of date) until the build is repaired.
+    """
 
     color = forms.CharField(required=False, max_length=CODE_MAX_LENGTH, strip=True)
     options = CodeListField(max_count=MAX_OPTIONS)
+    last_color = forms.CharField(required=False, max_length=CODE_MAX_LENGTH, strip=True)
+    last_options = CodeListField(max_count=MAX_OPTIONS)
 
 
 class CompareForm(forms.Form):

@@ -14,17 +14,19 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
 
+from catalog.configurator import Build, BuildReview, build_review
 from catalog.errors import ConfigurationInvalid
 from catalog.forms import CompareForm, ConfigurationForm
 from catalog.models.scoping import sees_catalog
 from catalog.selectors import portal
-from catalog.selectors.configuration import ConfigurationData, OptionFacts, trim_configuration_data
+from catalog.selectors.configuration import ConfigurationData, trim_configuration_data
 from catalog.selectors.fx import fx_freshness
-from catalog.services.configuration import ConfigurationError
+from catalog.services.configuration import ConfigurationError, ConfigurationResult, configuration_check
 from catalog.services.quote import Quote, quote_build
 from core import clock
 from core.callers import Caller, get_caller
@@ -90,103 +92,169 @@ def compare(request: HttpRequest, caller: Caller) -> HttpResponse:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What checking a build gave: a quote, the broken rules, or why it could not be priced."""
+    """What checking a build gave: a quote, the broken rules, or why it could not be priced.
+
+    While the build is broken, `stale_quote` is the price of the last valid build (`stale_build`),
+    shown out of date until the build is repaired.
+    """
 
     quote: Quote | None = None
     errors: tuple[ConfigurationError, ...] = ()
     failure: ApplicationError | None = None
     input_errors: tuple[str, ...] = ()
+    result: ConfigurationResult | None = None
+    stale_quote: Quote | None = None
+    stale_build: Build | None = None
+
+
+def _build_of(form: ConfigurationForm, prefix: str = "") -> Build:
+    if not form.is_valid():
+        return Build()
+    return Build(
+        color=form.cleaned_data[f"{prefix}color"], options=tuple(form.cleaned_data[f"{prefix}options"])
+    )
 
 
 def _evaluate(*, trim, data: ConfigurationData, form: ConfigurationForm, on_date: dt.date) -> Outcome:
-    """Check the build with the engine, and price it on `on_date` (the request's today) when valid."""
+    """Check the build with the engine, and price it on `on_date` (the request's today) when valid;
+    when it is broken, price the last valid build the form carries (if any) for the stale price."""
     if not form.is_valid():
         return Outcome(input_errors=tuple(str(error) for errors in form.errors.values() for error in errors))
-    color, options = form.cleaned_data["color"], form.cleaned_data["options"]
+    build = _build_of(form)
+    # The engine's answer for the page (included and excluded options, the options at fault): pure.
+    result = configuration_check(data=data, color_code=build.color, option_codes=build.options)
+    if not result.valid:
+        stale_build = _build_of(form, "last_")
+        stale_quote = None
+        if stale_build.color and stale_build != build:
+            try:
+                stale_quote = quote_build(
+                    trim=trim,
+                    color_code=stale_build.color,
+                    option_codes=stale_build.options,
+                    on_date=on_date,
+                    data=data,
+                )
+            except ApplicationError:
+                stale_quote = None  # the last build is no longer valid or priced: no price to keep
+        return Outcome(
+            errors=result.errors,
+            result=result,
+            stale_quote=stale_quote,
+            stale_build=stale_build if stale_quote else None,
+        )
     try:
         # The engine data this request already loaded: the quote checks the build with it (no
-        # queries) and prices it only when valid, without loading it a second time.
-        quote = quote_build(trim=trim, color_code=color, option_codes=options, on_date=on_date, data=data)
+        # queries) and prices it, without loading it a second time.
+        quote = quote_build(
+            trim=trim, color_code=build.color, option_codes=build.options, on_date=on_date, data=data
+        )
     except ConfigurationInvalid as exc:
-        return Outcome(errors=exc.errors)
+        return Outcome(errors=exc.errors, result=result)
     except ApplicationError as exc:
-        return Outcome(failure=exc)
-    return Outcome(quote=quote)
+        return Outcome(failure=exc, result=result)
+    return Outcome(quote=quote, result=result)
 
 
-@dataclass(frozen=True)
-class BrokenRule:
-    """A broken rule with the options and colour it names, for the page."""
-
-    error: ConfigurationError
-    options: tuple[OptionFacts | str, ...]
-
-
-def _broken_rules(data: ConfigurationData, errors: tuple[ConfigurationError, ...]) -> list[BrokenRule]:
-    def named(code: str | None) -> list[OptionFacts | str]:
-        if not code:
-            return []
-        return [data.options.get(code, code)]
-
-    return [BrokenRule(error=error, options=(*named(error.option), *named(error.target))) for error in errors]
+def _first_free_color(configurator: portal.Configurator | None) -> str:
+    """The first colour at no extra cost: the configurator never preselects a paid colour."""
+    if configurator is None:
+        return ""
+    return next((choice.color.code for choice in configurator.colors if choice.fob_usd == 0), "")
 
 
-def _result_context(*, configurator_trim, data: ConfigurationData, form, outcome: Outcome) -> dict:
-    selection = form.cleaned_data if form.is_valid() else {"color": "", "options": []}
-    query = urlencode({"color": selection["color"], "options": selection["options"]}, doseq=True)
+def _result_context(
+    *, configurator_trim, data: ConfigurationData, form, outcome: Outcome, suggested_color: str = ""
+) -> dict:
+    build = _build_of(form)
+    review = (
+        build_review(data=data, build=build, result=outcome.result, suggested_color=suggested_color)
+        if outcome.result
+        else BuildReview(build=build)
+    )
+    # The build the form carries as the last valid one: this build when it is priced, else the one
+    # whose stale price the page keeps (so the next broken build still shows it).
+    last_build = build if outcome.quote else outcome.stale_build
+    configure_url = reverse("catalog:configure", args=[configurator_trim.code])
+    build_query = build.query()
+    if outcome.stale_build and not outcome.quote:
+        build_query += "&" + outcome.stale_build.query(prefix="last_")
     return {
         "trim": configurator_trim,
         "outcome": outcome,
-        "broken_rules": _broken_rules(data, outcome.errors),
-        "quote_query": query,
-        "selected_color": selection["color"],
-        "selected_options": set(selection["options"]),
+        "review": review,
+        # what the quote, the order form and "Back to the configurator" link to: the build itself
+        "quote_query": build.query(),
+        # the configurator's address for this state (the browser's address bar follows it)
+        "build_url": f"{configure_url}?{build_query}",
+        "last_build": last_build,
+        "fix_suffix": f"&{outcome.stale_build.query(prefix='last_')}" if outcome.stale_build else "",
+        "selected_color": build.color,
     }
 
 
 @require_GET
 @catalog_page
 def configure(request: HttpRequest, caller: Caller, code: str) -> HttpResponse:
-    """The configurator; `?color=&options=` preselects a build (the first colour by default)."""
+    """The configurator: the build is the query string (`?color=&options=`), so a reload, Back and
+    Forward, the language switch and a shared link show the same build. Without a colour the first
+    colour at no extra cost is chosen (never a paid one: the first price is the base price)."""
     today = clock.today_jst()
     configurator = portal.configurator_for_caller(caller=caller, code=code, on_date=today)
     data = request.GET.copy()
-    if not data.get("color") and configurator.colors:
-        data["color"] = configurator.colors[0].color.code
+    if not data.get("color"):
+        data["color"] = _first_free_color(configurator)
     return _configurator_page(request, configurator, ConfigurationForm(data), on_date=today)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @catalog_page
 def configure_check(request: HttpRequest, caller: Caller, code: str) -> HttpResponse:
-    """htmx: the result partial for the posted build; without JavaScript: the whole page."""
+    """htmx (`HX-Request`): the configurator's choices and result for the build, and the total for
+    the live region; the script then puts the build's address in the address bar. Without htmx
+    (a form posted by an older page, a bookmarked check address): a redirect to the configurator's
+    address for the same build, so nothing answers with a blank 405."""
     today = clock.today_jst()
+    submitted = request.POST if request.method == "POST" else request.GET
     if not request.htmx:
-        configurator = portal.configurator_for_caller(caller=caller, code=code, on_date=today)
-        return _configurator_page(request, configurator, ConfigurationForm(request.POST), on_date=today)
-    trim = portal.trim_for_caller(caller=caller, code=code)
-    data = trim_configuration_data(trim_id=trim.pk)
-    form = ConfigurationForm(request.POST)
-    outcome = _evaluate(trim=trim, data=data, form=form, on_date=today)
+        trim = portal.trim_for_caller(caller=caller, code=code)  # 404 before anything else
+        query = urlencode(
+            [(key, value) for key in BUILD_PARAMETERS for value in submitted.getlist(key)], doseq=True
+        )
+        url = reverse("catalog:configure", args=[trim.code])
+        return HttpResponseRedirect(f"{url}?{query}" if query else url, status=303)
+    configurator = portal.configurator_for_caller(caller=caller, code=code, on_date=today)
+    form = ConfigurationForm(submitted)
     # 200 even for a refused build: htmx swaps only successful responses, and the rules are the answer.
-    return render(
-        request,
-        "catalog/_configuration_result.html",
-        _result_context(configurator_trim=trim, data=data, form=form, outcome=outcome),
+    response = render(
+        request, "catalog/_configurator_response.html", _configurator_context(configurator, form, today)
     )
+    response["Cache-Control"] = "no-store"  # a fragment, never to be shown as a page by Back
+    return response
+
+
+BUILD_PARAMETERS = ("color", "options", "last_color", "last_options")
+
+
+def _configurator_context(configurator: portal.Configurator, form, on_date: dt.date) -> dict:
+    outcome = _evaluate(trim=configurator.trim, data=configurator.data, form=form, on_date=on_date)
+    return {
+        "configurator": configurator,
+        **_result_context(
+            configurator_trim=configurator.trim,
+            data=configurator.data,
+            form=form,
+            outcome=outcome,
+            suggested_color=_first_free_color(configurator)
+            or next((choice.color.code for choice in configurator.colors), ""),
+        ),
+    }
 
 
 def _configurator_page(
     request: HttpRequest, configurator: portal.Configurator, form, *, on_date: dt.date
 ) -> HttpResponse:
-    outcome = _evaluate(trim=configurator.trim, data=configurator.data, form=form, on_date=on_date)
-    context = {
-        "configurator": configurator,
-        **_result_context(
-            configurator_trim=configurator.trim, data=configurator.data, form=form, outcome=outcome
-        ),
-    }
-    return render(request, "catalog/configure.html", context)
+    return render(request, "catalog/configure.html", _configurator_context(configurator, form, on_date))
 
 
 @require_GET

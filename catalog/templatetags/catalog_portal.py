@@ -48,6 +48,12 @@ def localized(obj: object, prefix: str) -> str:
 
 
 @register.filter
+def names(items) -> str:
+    """The names of several options (or colours) in the active language, in one list: "A, B"."""
+    return _(", ").join(localized(item, "name") for item in items)
+
+
+@register.filter
 def period(obj: object) -> str:
     """A dated row's period [effective_from, effective_to) as the days it applies, last day included."""
     start: dt.date = obj.effective_from

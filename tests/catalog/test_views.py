@@ -413,7 +413,9 @@ def test_configurator_offers_colours_as_svg_swatches_and_grouped_options(client,
     assert 'fill="#F2F2EE"' in text
     assert "style=" not in text
     assert "<script>" not in text
-    assert 'value="089" checked' in text  # the first colour is chosen so a price shows at once
+    # The first colour at no extra cost (218), never the paid 089: the first price is the base price.
+    assert 'value="218" checked' in text
+    assert 'value="089" checked' not in text
     assert 'value="3U5"' not in text  # another trim's colour
     assert 'value="LE-CLOTH"' not in text  # another trim's option
     packages = text[text.index('data-testid="group-package"') : text.index('data-testid="group-factory"')]
@@ -422,9 +424,12 @@ def test_configurator_offers_colours_as_svg_swatches_and_grouped_options(client,
     assert "含まれるオプション: オプションDASHCAM" in packages
     factory = text[text.index('data-testid="group-factory"') : text.index('data-testid="group-port"')]
     assert "同時に選べないオプション: オプションRACK" in factory  # ROOF excludes RACK
-    assert 'hx-post="/catalog/trims/CAMRY-26-XSE/configure/check/"' in text
+    # The build is the query string: the form is a GET of the configurator itself (without
+    # JavaScript), and htmx asks the check address for the same build.
+    assert 'method="get" action="/catalog/trims/CAMRY-26-XSE/configure/"' in text
+    assert 'hx-get="/catalog/trims/CAMRY-26-XSE/configure/check/"' in text
     assert 'hx-trigger="change, submit"' in text
-    assert 'action="/catalog/trims/CAMRY-26-XSE/configure/check/"' in text
+    assert 'name="csrfmiddlewaretoken"' not in main_of(response)  # a GET form carries no token
 
 
 def test_check_with_htmx_returns_the_breakdown_partial(client, priced_today, world):
@@ -460,17 +465,23 @@ def test_check_names_both_options_of_an_excluded_pair(client, priced_today, worl
     text = text_of(response)
     assert response.status_code == 200
     assert 'data-testid="rule-errors"' in text
-    assert "オプション ROOF は RACK と同時に選べません。" in text
-    assert "(オプションROOF / オプションRACK)" in text
+    # Names first, the codes after them
+    assert '<span class="rule-message">オプションROOFとオプションRACKは同時に選べません。</span>' in text
+    assert '<span class="rule-codes">(ROOF / RACK)</span>' in text
     assert 'data-testid="total"' not in text
     assert 'data-testid="quote-link"' not in text
 
 
-def test_check_without_javascript_renders_the_whole_page_with_the_result(client, priced_today, world):
-    response = page_client(client, world.users["dealer_sales"]).post(
-        f"/catalog/trims/{XSE}/configure/check/", WORKED_EXAMPLE
-    )
+def test_check_without_javascript_redirects_to_the_configurator_address_of_the_build(
+    client, priced_today, world
+):
+    dealer = page_client(client, world.users["dealer_sales"])
+    response = dealer.post(f"/catalog/trims/{XSE}/configure/check/", WORKED_EXAMPLE)
 
+    assert response.status_code == 303
+    build = "color=089&options=PKG-NAV&options=MUDGUARD"
+    assert response["Location"] == f"/catalog/trims/{XSE}/configure/?{build}"
+    response = dealer.get(response["Location"])
     text = text_of(response)
     assert response.status_code == 200
     assert "<html" in text
@@ -487,15 +498,15 @@ def test_check_without_javascript_renders_the_whole_page_with_the_result(client,
         ({"color": "089", "options": ["NOPE"]}, "オプション NOPE はありません。"),
         (
             {"color": "089", "options": ["LE-CLOTH"]},
-            "オプション LE-CLOTH はグレード CAMRY-26-XSE に設定がありません。",
+            "オプションLE-CLOTHはこのグレードには設定がありません。",
         ),
         (
             {"color": "089", "options": ["BEDLINER"]},
-            "オプション BEDLINER はグレード CAMRY-26-XSE に設定がありません。",
+            "オプションBEDLINERはこのグレードには設定がありません。",
         ),
-        ({"color": "3U5"}, "ボディカラー 3U5 はグレード CAMRY-26-XSE に設定がありません。"),
+        ({"color": "3U5"}, "カラー3U5はこのグレードには設定がありません。"),
         ({"color": ""}, "ボディカラーを選んでください。"),
-        ({"color": "089", "options": ["MUDGUARD", "MUDGUARD"]}, "オプション MUDGUARD が重複しています。"),
+        ({"color": "089", "options": ["MUDGUARD", "MUDGUARD"]}, "オプションMUDGUARDが重複しています。"),
         ({"color": "089", "options": [f"O{n}" for n in range(51)]}, "50件以内で指定してください。"),
         ({"color": "C" * 41}, "40 文字以下でなければなりません"),
         ({"color": "089", "options": ["<script>alert(1)</script>"]}, "&lt;script&gt;alert(1)&lt;/script&gt;"),
@@ -569,10 +580,18 @@ def test_configure_and_check_of_a_trim_not_offered_to_dealers_are_404(client, pr
     assert dealer.get(f"/catalog/trims/{XSE}/quote/?color=089").status_code == 404
 
 
-def test_the_check_endpoint_refuses_get(client, priced_today, world):
-    response = page_client(client, world.users["dealer_sales"]).get(f"/catalog/trims/{XSE}/configure/check/")
+def test_the_check_address_opened_as_a_page_redirects_to_the_configurator_never_a_blank_405(
+    client, priced_today, world
+):
+    dealer = page_client(client, world.users["dealer_sales"])
 
-    assert response.status_code == 405
+    response = dealer.get(f"/catalog/trims/{XSE}/configure/check/?color=089&options=ROOF")
+    bare = dealer.get(f"/catalog/trims/{XSE}/configure/check/")
+
+    assert response.status_code == 303
+    assert response["Location"] == f"/catalog/trims/{XSE}/configure/?color=089&options=ROOF"
+    assert bare.status_code == 303
+    assert bare["Location"] == f"/catalog/trims/{XSE}/configure/"
 
 
 QUOTE_QUERY = "?color=089&options=PKG-NAV&options=MUDGUARD"
@@ -617,8 +636,8 @@ def test_quote_page_lists_the_broken_rules_of_an_invalid_build(client, priced_to
     )
 
     assert response.status_code == 200
-    assert "オプション ROOF は RACK と同時に選べません。" in text_of(response)
-    assert "オプション RACK には RAILS が必要です。" in text_of(response)
+    assert "オプションROOFとオプションRACKは同時に選べません。" in text_of(response)
+    assert "オプションRACKにはオプションRAILSが必要です。" in text_of(response)
     assert 'data-testid="quote-total"' not in text_of(response)
 
 
@@ -651,10 +670,10 @@ def test_quote_page_costs_the_same_queries_with_one_option_or_many(client, price
 # tax rules, recycling deposit, fees, automobile tax). It was 22 when the quote reloaded the engine's.
 # A full page adds the header's unread notification count; the htmx check renders no header.
 QUOTE_QUERIES = 19
-CHECK_QUERIES = 18
-# the same, with the configurator's price lists in effect and option and colour prices instead of the trim
+# the configurator's (trim, engine's four, price lists in effect, option and colour prices) instead
+# of the trim: the check redraws the choices, whose states follow the build
+CHECK_QUERIES = 21
 CONFIGURE_QUERIES = 22
-
 FEW_OPTIONS = ["MUDGUARD"]
 MANY_OPTIONS = ["MUDGUARD", "PKG-NAV", "RACK", "RAILS"]
 
@@ -691,8 +710,8 @@ def test_a_refused_build_is_checked_without_pricing_queries(client, priced_today
     url = f"/catalog/trims/{XSE}/configure/check/"
     dealer.post(url, {"color": "089"}, HTTP_HX_REQUEST="true")
 
-    # session, user, membership; the trim; the engine's four: nothing is priced
-    with assert_query_count(8):
+    # session, user, membership; the configurator's eight: nothing is priced
+    with assert_query_count(11):
         response = dealer.post(url, {"color": "089", "options": ["ROOF", "RACK"]}, HTTP_HX_REQUEST="true")
 
     assert 'data-testid="rule-errors"' in text_of(response)
@@ -819,3 +838,139 @@ def test_the_api_the_pages_and_the_configurator_agree_on_subject_to_approval(
     else:
         assert quote.status_code == 200
         assert answers == dict.fromkeys(answers, subject)
+
+
+# --- the build in the URL; rule errors a salesperson can act on (issue 13) ----------------------
+
+
+def test_the_htmx_check_answers_the_choices_the_result_and_the_live_total(client, priced_today, world):
+    response = page_client(client, world.users["dealer_sales"]).get(
+        f"/catalog/trims/{XSE}/configure/check/",
+        {"color": "089", "options": ["PKG-NAV", "MUDGUARD"]},
+        HTTP_HX_REQUEST="true",
+    )
+
+    text = text_of(response)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"  # a fragment is never shown as a page by Back
+    assert "<html" not in text
+    # The address the script puts in the address bar: the build alone, since it is valid.
+    assert (
+        f'data-build-url="/catalog/trims/{XSE}/configure/?color=089&amp;options=PKG-NAV&amp;options=MUDGUARD"'
+        in text
+    )
+    # The live region's text, out of band: the total, never the table.
+    live = text[text.index('<p id="sticky-total-live" hx-swap-oob="innerHTML">') :]
+    assert 'data-testid="sticky-amount">¥5,562,324<' in live
+    assert "<table" not in live
+    assert "aria-live" not in text  # the live region stays on the page; the swap fills it
+
+
+def test_the_configurator_page_has_one_live_region_and_it_holds_the_total(client, priced_today, world):
+    text = text_of(
+        page_client(client, world.users["dealer_sales"], "en").get(
+            f"/catalog/trims/{XSE}/configure/{QUOTE_QUERY}"
+        )
+    )
+
+    assert text.count("aria-live") == 1
+    live = text[text.index('aria-live="polite"') : text.index("</p>", text.index('aria-live="polite"'))]
+    assert "Landed cost" in live
+    assert "¥5,562,324" in live
+    assert "<table" not in live
+
+
+def test_a_broken_build_names_its_options_marks_them_and_offers_fixes(client, priced_today, world):
+    text = main_of(
+        page_client(client, world.users["dealer_sales"]).get(
+            f"/catalog/trims/{XSE}/configure/?color=089&options=RACK"
+        )
+    )
+
+    assert '<span class="rule-message">オプションRACKにはオプションRAILSが必要です。</span>' in text
+    assert '<span class="rule-codes">(RACK / RAILS)</span>' in text
+    rack = text[text.index('data-testid="option-RACK"') - 40 :][:900]
+    assert "at-fault" in rack
+    assert 'aria-invalid="true"' in rack
+    rails = text[text.index('data-testid="option-RAILS"') - 40 :][:900]
+    assert "needed" in rails
+    assert "オプションRACKに必要です" in rails
+    # One-click fixes, first the one that completes the build; each is the configurator's address.
+    add = f'href="/catalog/trims/{XSE}/configure/?color=089&amp;options=RACK&amp;options=RAILS"'
+    assert f'<a class="button primary" {add}' in text
+    assert "オプションRAILSを追加</a>" in text
+    assert f'href="/catalog/trims/{XSE}/configure/?color=089"' in text
+    assert "オプションRACKを外す</a>" in text
+
+
+def test_a_broken_build_keeps_the_last_valid_price_marked_out_of_date(client, priced_today, world):
+    dealer = page_client(client, world.users["dealer_sales"], "en")
+    last = "last_color=089&last_options=PKG-NAV&last_options=MUDGUARD"
+
+    text = main_of(dealer.get(f"/catalog/trims/{XSE}/configure/?color=089&options=ROOF&options=RACK&{last}"))
+
+    assert 'data-testid="total"' not in text
+    assert 'data-testid="stale-total">¥5,562,324<' in text
+    assert "Last valid price (out of date)" in text
+    assert 'data-testid="sticky-amount">¥5,562,324<' in text
+    # The form carries the last valid build on, and the address keeps it while the build is broken.
+    assert '<input type="hidden" name="last_options" value="PKG-NAV">' in text
+    assert f"configure/?color=089&amp;options=ROOF&amp;options=RACK&amp;{last.replace('&', '&amp;')}" in text
+    # A fix keeps it too, so the price stays until the build is repaired.
+    assert (
+        f'href="/catalog/trims/{XSE}/configure/?color=089&amp;options=ROOF&amp;{last.replace("&", "&amp;")}"'
+        in text
+    )
+
+
+def test_a_last_build_that_is_not_valid_shows_no_price(client, priced_today, world):
+    text = main_of(
+        page_client(client, world.users["dealer_sales"]).get(
+            f"/catalog/trims/{XSE}/configure/?color=089&options=RACK&last_color=089&last_options=ROOF&last_options=RACK"
+        )
+    )
+
+    assert 'data-testid="rule-errors"' in text
+    assert 'data-testid="stale-total"' not in text
+    assert 'name="last_color"' not in text
+
+
+def test_a_choice_greys_out_what_it_excludes_and_shows_what_a_package_includes(client, priced_today, world):
+    text = main_of(
+        page_client(client, world.users["dealer_sales"]).get(
+            f"/catalog/trims/{XSE}/configure/?color=089&options=ROOF&options=PKG-NAV"
+        )
+    )
+
+    rack = text[text.index('data-testid="option-RACK"') - 40 :][:900]
+    assert "unavailable" in rack
+    assert 'value="RACK" disabled' in rack
+    assert "オプションROOFとは同時に選べません" in rack
+    dashcam = text[text.index('data-testid="option-DASHCAM"') - 40 :][:1100]
+    assert 'value="DASHCAM" checked disabled' in dashcam
+    assert "オプションPKG-NAVに含まれます" in dashcam
+    assert "パッケージに含む" in dashcam  # in place of its price
+
+
+def test_no_paid_colour_is_preselected_and_a_missing_colour_is_a_broken_rule(client, priced_today, world):
+    m.ColorPrice.objects.filter(color__code="218").update(fob_usd=Decimal("10.00"))
+
+    text = main_of(page_client(client, world.users["dealer_sales"]).get(f"/catalog/trims/{XSE}/configure/"))
+
+    assert 'name="color" id="color-input-089" value="089" checked' not in text
+    assert 'value="218" checked' not in text
+    assert '<li data-code="color_required">' in text
+    assert 'fieldset class="colors at-fault"' in text
+    assert "カラー089を選ぶ</a>" in text
+    assert 'data-testid="total"' not in text
+
+
+def test_the_language_switch_returns_to_the_build(client, priced_today, world):
+    dealer = page_client(client, world.users["dealer_sales"])
+    url = f"/catalog/trims/{XSE}/configure/?color=089&options=ROOF"
+    assert f'name="next" type="hidden" value="{url.replace("&", "&amp;")}"' in text_of(dealer.get(url))
+
+    response = dealer.post("/i18n/setlang/", {"language": "en", "next": url})
+
+    assert response.status_code == 302
+    assert response["Location"] == url

@@ -48,21 +48,27 @@ def test_dealer_compares_configures_and_prints_a_quote(page, live_server, login,
 
     page.go_back()
     page.click("[data-testid=configure-CAMRY-26-SE]")
-    expect(page.locator("[data-testid=total]")).to_contain_text("¥")  # the first colour is priced at once
+    expect(page.locator("[data-testid=total]")).to_contain_text("¥")  # the first free colour is priced
+    page.check("[data-testid=color-089] input")  # a paid colour, chosen by the salesperson
+    expect(page).to_have_url(re.compile(r"/configure/\?color=089"))
     page.evaluate("window.stillTheSamePage = true")
 
     page.check("[data-testid=option-CAMRY-SUNROOF] input")
-    page.check("[data-testid=option-CAMRY-CROSSBARS] input")
+    # The moonroof excludes the cross bars: they are greyed out, saying why.
+    expect(page.locator("[data-testid=option-CAMRY-CROSSBARS] input")).to_be_disabled()
+    expect(page.locator("[data-testid=excluded-CAMRY-CROSSBARS]")).to_have_text(
+        "ムーンルーフとは同時に選べません"
+    )
+    page.check("[data-testid=option-CAMRY-JBL] input")
 
     errors = page.locator("[data-testid=rule-errors]")
-    expect(errors).to_contain_text("CAMRY-SUNROOF")
-    expect(errors).to_contain_text("CAMRY-CROSSBARS")
-    expect(errors).to_contain_text("ムーンルーフ / ルーフクロスバー")
+    expect(errors).to_contain_text("JBLプレミアムオーディオには12.3インチ ナビゲーションが必要です。")
+    expect(errors).to_contain_text("(CAMRY-JBL / CAMRY-NAV12)")
     expect(page.locator("[data-testid=total]")).to_have_count(0)
     assert page.evaluate("window.stillTheSamePage") is True, "the check reloaded the page"
     page.screenshot(path=str(artifacts_dir / "catalog-configure-error-ja.png"), full_page=True)
 
-    page.uncheck("[data-testid=option-CAMRY-CROSSBARS] input")
+    page.uncheck("[data-testid=option-CAMRY-JBL] input")
 
     expect(page.locator("[data-testid=total]")).to_have_text(re.compile(r"^¥\d{1,3}(,\d{3})+$"))
     expect(page.locator("[data-testid=rule-errors]")).to_have_count(0)
@@ -99,9 +105,8 @@ def test_dealer_compares_configures_and_prints_a_quote(page, live_server, login,
 
     page.goto(f"{live_server.url}/catalog/trims/TUNDRA-26-LTD/configure/")
     page.check("[data-testid=option-TD-TONNEAU] input")
-    page.check("[data-testid=option-TD-BEDRACK] input")
-    expect(page.locator("[data-testid=rule-errors]")).to_contain_text("TD-TONNEAU")
-    page.uncheck("[data-testid=option-TD-BEDRACK] input")
+    bedrack = page.locator("[data-testid=excluded-TD-BEDRACK]")
+    expect(bedrack).to_have_text("Not available with Hard tonneau cover")
     expect(page.locator("[data-testid=approval-notice]")).to_contain_text("subject to approval")
     page.screenshot(path=str(artifacts_dir / "catalog-configure-en.png"), full_page=True)
 
@@ -121,7 +126,7 @@ def test_the_configurator_works_without_javascript(browser, live_server, artifac
     page.check("[data-testid=option-CAMRY-CROSSBARS] input")
     page.click("[data-testid=check-submit]")
 
-    expect(page).to_have_url(f"{live_server.url}/catalog/trims/CAMRY-26-SE/configure/check/")
+    expect(page).to_have_url(re.compile(r"/catalog/trims/CAMRY-26-SE/configure/\?color=1J9&options="))
     expect(page.locator("[data-testid=rule-errors]")).to_contain_text("CAMRY-CROSSBARS")
     expect(page.locator("[data-testid=option-CAMRY-SUNROOF] input")).to_be_checked()
 
