@@ -37,6 +37,7 @@ from catalog.services.price_lists import (
     price_list_publish,
 )
 from catalog.versioning import catalog_changed
+from core import clock
 from core.admin import ScopedAdminMixin
 from core.callers import get_caller
 from core.csv_files import decoded_text
@@ -362,7 +363,7 @@ class PriceImportForm(forms.Form):
 @admin.register(m.PriceList)
 class PriceListAdmin(PeriodColumns, CatalogAdmin):
     form = PriceListForm
-    list_display = ("code", "maker", "vehicle_model", "starts", "until", "status", "published_at")
+    list_display = ("code", "maker", "vehicle_model", "starts", "until", "status", "published")
     list_filter = ("status", "maker", "vehicle_model")
     list_select_related = ("maker", "vehicle_model")
     search_fields = ("code", "note")
@@ -376,6 +377,13 @@ class PriceListAdmin(PeriodColumns, CatalogAdmin):
         if obj is not None and obj.is_published:
             return ("code", "maker", "vehicle_model", "status", "published_at", "in_effect")
         return ("status", "published_at", "in_effect")
+
+    @admin.display(description=_("published at"), ordering="published_at")
+    def published(self, obj: m.PriceList) -> str:
+        """When it was published, in Japan time, the date as every page writes it."""
+        if obj.published_at is None:
+            return "—"
+        return f"{day_text(obj.published_at)} {clock.to_jst(obj.published_at):%H:%M}"
 
     @admin.display(description=_("in effect"))
     def in_effect(self, obj: m.PriceList) -> str:
