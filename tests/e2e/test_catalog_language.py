@@ -84,9 +84,11 @@ def test_the_japanese_pages_print_no_english_enum_value(signed_in, live_server, 
     page.screenshot(path=str(artifacts_dir / f"model-tundra-{viewport['width']}-ja.png"), full_page=True)
 
 
-def test_japanese_wraps_by_phrase_never_inside_a_word(signed_in, live_server, artifacts_dir):
-    page = signed_in("ja", PHONE)
-    page.goto(f"{live_server.url}/catalog/models/TUNDRA/")
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1366", "390"])
+@pytest.mark.parametrize("path", ["/catalog/models/TUNDRA/", "/catalog/trims/TUNDRA-26-LTD/configure/"])
+def test_japanese_wraps_by_phrase_never_inside_a_word(signed_in, live_server, artifacts_dir, viewport, path):
+    page = signed_in("ja", viewport)
+    page.goto(f"{live_server.url}{path}")
 
     assert page.evaluate("getComputedStyle(document.querySelector('main')).wordBreak") == "auto-phrase"
     # Every occurrence of クルーマックス sits on one line: its first and last characters share a top.
@@ -110,7 +112,8 @@ def test_japanese_wraps_by_phrase_never_inside_a_word(signed_in, live_server, ar
     )
     assert tops, "the Tundra page names the CrewMax trims"
     assert all(abs(first - last) < 2 for first, last in tops), tops
-    page.screenshot(path=str(artifacts_dir / "model-tundra-390-ja-phrases.png"), full_page=True)
+    name = path.strip("/").replace("/", "-")
+    page.screenshot(path=str(artifacts_dir / f"{name}-{viewport['width']}-ja-phrases.png"), full_page=True)
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
