@@ -10,27 +10,39 @@ then all or nothing); rates the task held back are accepted or dismissed on thei
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog import models as m
 from catalog.selectors.pricing import price_lists_overlapping
 from catalog.services.fx_import import MAX_IMPORT_BYTES as FX_MAX_IMPORT_BYTES
 from catalog.services.fx_import import decode_text, fx_conflict_accept, fx_conflict_dismiss, fx_rates_import
-from catalog.services.price_import import MAX_FILE_BYTES, price_list_export, price_list_import
-from catalog.services.price_lists import price_list_period_set, price_list_publish
+from catalog.services.price_import import MAX_FILE_BYTES, amount_text, price_list_export, price_list_import
+from catalog.services.price_lists import (
+    overlap_message,
+    price_list_copy_to_draft,
+    price_list_period_set,
+    price_list_publish,
+)
 from catalog.versioning import catalog_changed
+from core import clock
 from core.admin import ScopedAdminMixin
 from core.callers import get_caller
+from core.csv_files import decoded_text
 from core.errors import ApplicationError
+from core.formatting import day_text, percent_text
 
 NAME_SEARCH = ("code", "name_ja", "name_en")
 
@@ -53,6 +65,47 @@ class CatalogAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         catalog_changed()
+
+
+class PeriodColumns:
+    """A dated row's period as people read it: from its first day until its last (the stored
+    effective_to is the first day it no longer applies, and stays so)."""
+
+    @admin.display(description=pgettext_lazy("period", "from"), ordering="effective_from")
+    def starts(self, obj) -> str:
+        return day_text(obj.effective_from)
+
+    @admin.display(description=pgettext_lazy("period", "until"), ordering="effective_to")
+    def until(self, obj) -> str:
+        if obj.effective_to is None:
+            return _("open-ended")
+        return _("until %(day)s") % {"day": day_text(obj.effective_to - dt.timedelta(days=1))}
+
+
+def _priced_item(row) -> str:
+    """What a price row prices, code and name: "CAMRY-26-SE Camry SE", "PORT Port handling"."""
+    parts = []
+    for name in ("vehicle_model", "trim", "option", "color", "fee_type"):
+        if hasattr(row, f"{name}_id") and getattr(row, f"{name}_id") is not None:
+            target = getattr(row, name)
+            if name == "vehicle_model" and hasattr(row, "fee_type_id"):
+                parts.append(target.code)
+            else:
+                parts.append(f"{target.code} {target.name}")
+    return " · ".join(parts)
+
+
+def _amounts(row) -> str:
+    """Every amount of a row with its name, separators and currency: "FOB (USD): USD 53,400.00"."""
+    parts = []
+    for field in row._meta.concrete_fields:
+        value = getattr(row, field.attname)
+        if isinstance(field, models.DecimalField) and value is not None:
+            currency = (
+                "USD" if field.name.endswith("_usd") else "JPY" if field.name.endswith("_jpy") else "RATE"
+            )
+            parts.append(f"{field.verbose_name}: {amount_text(value, currency)}")
+    return " · ".join(parts)
 
 
 # --- Makers, plants, routes -----------------------------------------------------------------------
@@ -131,11 +184,17 @@ class TrimOptionInline(ScopedAdminMixin, admin.TabularInline):
     extra = 0
     autocomplete_fields = ("option",)
 
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).select_related("trim", "option")  # the rows' names
+
 
 class TrimColorInline(ScopedAdminMixin, admin.TabularInline):
     model = m.TrimColor
     extra = 0
     autocomplete_fields = ("color",)
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).select_related("trim", "color")
 
 
 @admin.register(m.Trim)
@@ -166,6 +225,9 @@ class OptionRuleInline(ScopedAdminMixin, admin.TabularInline):
     fk_name = "option"
     extra = 0
     autocomplete_fields = ("target", "vehicle_model")
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).select_related("option", "target")
 
 
 @admin.register(m.Option)
@@ -199,12 +261,35 @@ class ColorAdmin(CatalogAdmin):
 
 
 class PriceRowInline(ScopedAdminMixin, admin.TabularInline):
-    """Price rows: editable on a draft list, read-only once the list is published."""
+    """Price rows: editable on a draft list, read-only once the list is published (then shown as
+    names beside codes and amounts with separators)."""
 
     extra = 0
+    related = ()  # what a row's name reads, selected with the rows
 
     def _editable(self, obj: m.PriceList | None) -> bool:
         return obj is None or not obj.is_published
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).select_related(*self.related)
+
+    def get_fields(self, request: HttpRequest, obj: m.PriceList | None = None):
+        if self._editable(obj):
+            return super().get_fields(request, obj)
+        return ("item", "amounts")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: m.PriceList | None = None):
+        if self._editable(obj):
+            return super().get_readonly_fields(request, obj)
+        return ("item", "amounts")
+
+    @admin.display(description=_("item"))
+    def item(self, row) -> str:
+        return _priced_item(row)
+
+    @admin.display(description=_("amounts"))
+    def amounts(self, row) -> str:
+        return _amounts(row)
 
     def has_add_permission(self, request: HttpRequest, obj: m.PriceList | None = None) -> bool:
         return self._editable(obj) and super().has_add_permission(request, obj)
@@ -219,26 +304,31 @@ class PriceRowInline(ScopedAdminMixin, admin.TabularInline):
 class TrimPriceInline(PriceRowInline):
     model = m.TrimPrice
     autocomplete_fields = ("trim",)
+    related = ("trim",)
 
 
 class OptionPriceInline(PriceRowInline):
     model = m.OptionPrice
     autocomplete_fields = ("option",)
+    related = ("option",)
 
 
 class ColorPriceInline(PriceRowInline):
     model = m.ColorPrice
     autocomplete_fields = ("color",)
+    related = ("color",)
 
 
 class ModelLogisticsInline(PriceRowInline):
     model = m.ModelLogistics
     autocomplete_fields = ("vehicle_model",)
+    related = ("vehicle_model",)
 
 
 class ModelFeeInline(PriceRowInline):
     model = m.ModelFee
     autocomplete_fields = ("vehicle_model",)
+    related = ("vehicle_model", "fee_type")
 
 
 class PriceListForm(forms.ModelForm):
@@ -252,17 +342,17 @@ class PriceListForm(forms.ModelForm):
         cleaned = super().clean()
         instance = self.instance
         if instance.pk and instance.is_published and not self.errors:
-            clashes = price_lists_overlapping(
-                maker_id=instance.maker_id,
-                vehicle_model_id=instance.vehicle_model_id,
-                effective_from=cleaned["effective_from"],
-                effective_to=cleaned.get("effective_to"),
-                exclude_id=instance.pk,
-            ).values_list("code", flat=True)
-            if clashes:
-                raise forms.ValidationError(
-                    _("Overlaps the published price list(s) %(codes)s."), params={"codes": ", ".join(clashes)}
+            clashes = list(
+                price_lists_overlapping(
+                    maker_id=instance.maker_id,
+                    vehicle_model_id=instance.vehicle_model_id,
+                    effective_from=cleaned["effective_from"],
+                    effective_to=cleaned.get("effective_to"),
+                    exclude_id=instance.pk,
                 )
+            )
+            if clashes:
+                raise forms.ValidationError(overlap_message(clashes, cleaned["effective_from"]))
         return cleaned
 
 
@@ -271,30 +361,40 @@ class PriceImportForm(forms.Form):
 
 
 @admin.register(m.PriceList)
-class PriceListAdmin(CatalogAdmin):
+class PriceListAdmin(PeriodColumns, CatalogAdmin):
     form = PriceListForm
-    list_display = (
-        "code",
-        "maker",
-        "vehicle_model",
-        "effective_from",
-        "effective_to",
-        "status",
-        "published_at",
-    )
+    list_display = ("code", "maker", "vehicle_model", "starts", "until", "status", "published")
     list_filter = ("status", "maker", "vehicle_model")
     list_select_related = ("maker", "vehicle_model")
     search_fields = ("code", "note")
     date_hierarchy = "effective_from"
     autocomplete_fields = ("maker", "vehicle_model")
-    actions = ("publish_selected",)
+    actions = ("publish_selected", "copy_to_draft")
     change_form_template = "admin/catalog/pricelist/change_form.html"
     inlines = (TrimPriceInline, OptionPriceInline, ColorPriceInline, ModelLogisticsInline, ModelFeeInline)
 
     def get_readonly_fields(self, request: HttpRequest, obj: m.PriceList | None = None):
         if obj is not None and obj.is_published:
-            return ("code", "maker", "vehicle_model", "status", "published_at")
-        return ("status", "published_at")
+            return ("code", "maker", "vehicle_model", "status", "published_at", "in_effect")
+        return ("status", "published_at", "in_effect")
+
+    @admin.display(description=_("published at"), ordering="published_at")
+    def published(self, obj: m.PriceList) -> str:
+        """When it was published, in Japan time, the date as every page writes it."""
+        if obj.published_at is None:
+            return "—"
+        return f"{day_text(obj.published_at)} {clock.to_jst(obj.published_at):%H:%M}"
+
+    @admin.display(description=_("in effect"))
+    def in_effect(self, obj: m.PriceList) -> str:
+        """The period as days: "from 1 Oct 2026 until 31 Mar 2027" (the end field is exclusive)."""
+        if obj.pk is None:
+            return ""
+        start = day_text(obj.effective_from)
+        if obj.effective_to is None:
+            return _("from %(start)s") % {"start": start}
+        last_day = day_text(obj.effective_to - dt.timedelta(days=1))
+        return _("%(start)s until %(end)s") % {"start": start, "end": last_day}
 
     def save_model(self, request: HttpRequest, obj: m.PriceList, form, change: bool) -> None:
         if change and obj.is_published:
@@ -323,6 +423,21 @@ class PriceListAdmin(CatalogAdmin):
                     request, _("%(code)s published.") % {"code": price_list.code}, messages.SUCCESS
                 )
 
+    @admin.action(description=_("Copy into a new draft"), permissions=("add",))
+    def copy_to_draft(self, request: HttpRequest, queryset) -> None:
+        for price_list in queryset.order_by("pk"):
+            try:
+                draft = price_list_copy_to_draft(price_list=price_list, actor=get_caller(request).actor)
+            except ApplicationError as error:
+                self.message_user(request, f"{price_list.code}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(code)s copied into the draft %(draft)s.")
+                    % {"code": price_list.code, "draft": draft.code},
+                    messages.SUCCESS,
+                )
+
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         return [
@@ -343,8 +458,9 @@ class PriceListAdmin(CatalogAdmin):
         price_list = get_object_or_404(m.PriceList, pk=object_id)
         if not self.has_view_permission(request, price_list):
             raise PermissionDenied
+        # With a BOM: Excel opens a UTF-8 file without one as Shift_JIS and garbles its Japanese.
         response = HttpResponse(
-            price_list_export(price_list=price_list), content_type="text/csv; charset=utf-8"
+            "\ufeff" + price_list_export(price_list=price_list), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{price_list.code}.csv"'
         return response
@@ -354,6 +470,20 @@ class PriceListAdmin(CatalogAdmin):
         price_list = get_object_or_404(m.PriceList, pk=object_id)
         if not self.has_change_permission(request, price_list):
             raise PermissionDenied
+        change_url = reverse("admin:catalog_pricelist_change", args=[price_list.pk])
+        if price_list.is_published:
+            # A published list's prices never change: the way forward is a draft copy of it.
+            self.message_user(
+                request,
+                _(
+                    "%(code)s is published: its prices cannot be imported. Copy it into a new draft "
+                    '(the action "Copy into a new draft" on the list of price lists), import there '
+                    "and publish the draft."
+                )
+                % {"code": price_list.code},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(change_url)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -361,7 +491,6 @@ class PriceListAdmin(CatalogAdmin):
             "title": _("Import prices into %(code)s") % {"code": price_list.code},
             "max_bytes": MAX_FILE_BYTES,
         }
-        change_url = reverse("admin:catalog_pricelist_change", args=[price_list.pk])
         if request.method == "POST" and "confirm" in request.POST:
             content = request.POST.get("content", "").encode("utf-8")
             try:
@@ -396,7 +525,7 @@ class PriceListAdmin(CatalogAdmin):
                 return TemplateResponse(request, "admin/catalog/pricelist/import_form.html", context)
             context.update(
                 report=report,
-                content=raw.decode("utf-8-sig"),
+                content=decoded_text(raw),
                 changes=[row for row in report.rows if row.status != "unchanged"],
             )
             return TemplateResponse(request, "admin/catalog/pricelist/import_preview.html", context)
@@ -546,29 +675,45 @@ class FxRateConflictAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(m.TaxRule)
-class TaxRuleAdmin(CatalogAdmin):
-    list_display = ("code", "kind", "vehicle_model", "rate", "amount_jpy", "effective_from", "effective_to")
+class TaxRuleAdmin(PeriodColumns, CatalogAdmin):
+    list_display = ("code", "name", "kind", "vehicle_model", "rate_percent", "amount", "starts", "until")
     list_filter = ("kind", "vehicle_model")
     list_select_related = ("vehicle_model",)
     search_fields = (*NAME_SEARCH, "source")
     autocomplete_fields = ("vehicle_model",)
 
+    @admin.display(description=_("name"))
+    def name(self, obj: m.TaxRule) -> str:
+        return obj.name
+
+    @admin.display(description=pgettext_lazy("tax", "rate"), ordering="rate")
+    def rate_percent(self, obj: m.TaxRule) -> str:
+        return percent_text(obj.rate)
+
+    @admin.display(description=_("amount"), ordering="amount_jpy")
+    def amount(self, obj: m.TaxRule) -> str:
+        return amount_text(obj.amount_jpy, "JPY")
+
 
 @admin.register(m.AutomobileTaxBracket)
-class AutomobileTaxBracketAdmin(CatalogAdmin):
-    list_display = (
-        "displacement_over_cc",
-        "displacement_upto_cc",
-        "amount_jpy",
-        "effective_from",
-        "effective_to",
-    )
+class AutomobileTaxBracketAdmin(PeriodColumns, CatalogAdmin):
+    list_display = ("displacement_over_cc", "displacement_upto_cc", "amount", "starts", "until")
+
+    @admin.display(description=_("amount"), ordering="amount_jpy")
+    def amount(self, obj: m.AutomobileTaxBracket) -> str:
+        return amount_text(obj.amount_jpy, "JPY")
+
     list_filter = ("effective_from",)
 
 
 @admin.register(m.RecyclingDeposit)
-class RecyclingDepositAdmin(CatalogAdmin):
-    list_display = ("vehicle_model", "amount_jpy", "effective_from", "effective_to")
+class RecyclingDepositAdmin(PeriodColumns, CatalogAdmin):
+    list_display = ("vehicle_model", "amount", "starts", "until")
+
+    @admin.display(description=_("amount"), ordering="amount_jpy")
+    def amount(self, obj: m.RecyclingDeposit) -> str:
+        return amount_text(obj.amount_jpy, "JPY")
+
     list_filter = ("vehicle_model__maker",)
     list_select_related = ("vehicle_model",)
     search_fields = ("vehicle_model__code",)

@@ -496,7 +496,7 @@ def _seed_fx(today: dt.date) -> None:
             quote_currency="JPY",
             defaults={
                 "rate": demo_fx_rate(day),
-                "source": "Demo TTM",
+                "source": "TTM",
                 "actor_kind": SEEDER.kind,
                 "actor_ref": SEEDER.ref,
                 "actor_label": SEEDER.label,

@@ -13,6 +13,7 @@ import io
 import re
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import ValidationFailed
 
@@ -33,13 +34,32 @@ def line_of(text: str, index: int) -> int:
     return 1 + sum(1 for line in io.StringIO(text[:index], newline="") if line.endswith(("\n", "\r")))
 
 
-def csv_text(raw: bytes) -> str:
-    """The file's text: UTF-8 (a BOM is dropped), else Shift_JIS (cp932); anything else is refused."""
-    for encoding in ("utf-8-sig", "cp932"):
+# The encodings a CSV file from Excel comes in: "CSV UTF-8" (with a BOM), and "CSV" on a Japanese
+# Windows (Shift_JIS, which Windows extends as CP932). UTF-8 is tried first: a UTF-8 file is rarely
+# valid CP932, while plain ASCII is both.
+CSV_ENCODINGS = ("utf-8-sig", "cp932")
+
+# How to save a file we can read, for the message that refuses one we cannot.
+HOW_TO_SAVE = gettext_lazy(
+    'In Excel choose File > Save As and the type "CSV UTF-8 (Comma delimited) (*.csv)", '
+    'or "CSV (Comma delimited) (*.csv)", then upload the saved file.'
+)
+
+
+def decoded_text(raw: bytes) -> str | None:
+    """The file's text in the first of CSV_ENCODINGS that reads it (a BOM dropped), or None."""
+    for encoding in CSV_ENCODINGS:
         try:
-            text = raw.decode(encoding)
+            return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
+    return None
+
+
+def csv_text(raw: bytes) -> str:
+    """The file's text: UTF-8 (a BOM is dropped), else Shift_JIS (cp932); anything else is refused."""
+    text = decoded_text(raw)
+    if text is not None:
         control = _CONTROL.search(text)
         if control:
             raise _not_csv(
@@ -48,7 +68,7 @@ def csv_text(raw: bytes) -> str:
                 line_of(text, control.start()),
             )
         return text
-    raise _not_csv(_("The file is neither UTF-8 nor Shift_JIS text: save it as CSV."))
+    raise _not_csv(_("The file is neither UTF-8 nor Shift_JIS text.") + " " + str(HOW_TO_SAVE))
 
 
 def csv_records(text: str) -> list[tuple[int, list[str]]]:

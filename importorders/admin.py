@@ -73,16 +73,22 @@ class APIKeyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     owner_field = ""
     list_filter = ("revoked", "created")
     search_fields = ("name", "prefix")
+    # The key library's fields carry English names only: the back office reads them in its language.
+    FIELD_LABELS = {
+        "name": _("key name"),
+        "revoked": _("revoked"),
+        "expiry_date": _("expires"),
+    }
 
     def get_list_display(self, request):
         return (
-            "name",
+            "key_name",
             self.owner_field,
-            "prefix",
-            "created",
-            "expiry_date",
-            "_has_expired",
-            "revoked",
+            "key_prefix",
+            "key_created",
+            "key_expires",
+            "key_has_expired",
+            "key_revoked",
             "last_used_at",
         )
 
@@ -90,12 +96,47 @@ class APIKeyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return (self.owner_field,)
 
     def get_readonly_fields(self, request, obj=None):
-        fields = ["prefix", "created", "last_used_at"]
+        fields = ["key_prefix", "key_created", "last_used_at"]
         if obj is not None:
             fields.append(self.owner_field)
             if obj.revoked:
-                fields.extend(["name", "revoked", "expiry_date"])
+                fields.extend(["key_name", "key_revoked", "key_expires"])
         return fields
+
+    def get_exclude(self, request, obj=None):
+        # A revoked key's fields are shown read-only above, under their translated names.
+        return ("name", "revoked", "expiry_date") if obj is not None and obj.revoked else ()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        for name, label in self.FIELD_LABELS.items():
+            if name in form.base_fields:
+                form.base_fields[name].label = label
+        return form
+
+    @admin.display(description=_("key name"), ordering="name")
+    def key_name(self, obj) -> str:
+        return obj.name
+
+    @admin.display(description=_("prefix"), ordering="prefix")
+    def key_prefix(self, obj) -> str:
+        return obj.prefix
+
+    @admin.display(description=_("created"), ordering="created")
+    def key_created(self, obj):
+        return obj.created
+
+    @admin.display(description=_("expires"), ordering="expiry_date")
+    def key_expires(self, obj):
+        return obj.expiry_date
+
+    @admin.display(description=_("expired"), boolean=True)
+    def key_has_expired(self, obj) -> bool:
+        return obj.has_expired
+
+    @admin.display(description=_("revoked"), boolean=True, ordering="revoked")
+    def key_revoked(self, obj) -> bool:
+        return obj.revoked
 
     def save_model(self, request, obj, form, change):
         if change:

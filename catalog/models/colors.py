@@ -41,7 +41,7 @@ class Color(BilingualNamed, TimeStampedModel):
         constraints = [models.UniqueConstraint(fields=("maker", "code"), name="catalog_color_unique_code")]
 
     def __str__(self) -> str:
-        return self.code
+        return f"{self.code} {self.name}"
 
 
 class TrimColor(TimeStampedModel):
@@ -63,4 +63,4 @@ class TrimColor(TimeStampedModel):
         constraints = [models.UniqueConstraint(fields=("trim", "color"), name="catalog_trimcolor_unique")]
 
     def __str__(self) -> str:
-        return f"{self.trim_id}:{self.color_id}"
+        return f"{self.trim.code} · {self.color}"

@@ -56,7 +56,7 @@ class Option(BilingualNamed, TimeStampedModel):
         constraints = [models.UniqueConstraint(fields=("maker", "code"), name="catalog_option_unique_code")]
 
     def __str__(self) -> str:
-        return self.code
+        return f"{self.code} {self.name}"
 
     def clean(self) -> None:
         if self.vehicle_model_id and self.maker_id and self.vehicle_model.maker_id != self.maker_id:
@@ -82,7 +82,7 @@ class TrimOption(TimeStampedModel):
         constraints = [models.UniqueConstraint(fields=("trim", "option"), name="catalog_trimoption_unique")]
 
     def __str__(self) -> str:
-        return f"{self.trim_id}:{self.option_id}"
+        return f"{self.trim.code} · {self.option}"
 
 
 class RuleKind(models.TextChoices):
@@ -132,7 +132,7 @@ class OptionRule(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.option_id} {self.kind} {self.target_id}"
+        return f"{self.option.code} {self.get_kind_display()} {self.target.code}"
 
     def clean(self) -> None:
         if self.option_id and self.target_id and self.option_id == self.target_id:

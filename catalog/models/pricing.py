@@ -91,7 +91,7 @@ class FeeType(BilingualNamed, TimeStampedModel):
         ordering = ("sort_order", "code")
 
     def __str__(self) -> str:
-        return self.code
+        return f"{self.code} {self.name}"
 
 
 class TrimPrice(TimeStampedModel):
@@ -120,7 +120,8 @@ class TrimPrice(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.trim_id} USD {self.fob_usd}"
+        # Reads the trim: the price list's inline selects it with the rows.
+        return f"{self.trim.code} {self.trim.name}: USD {self.fob_usd:,.2f}"
 
 
 class OptionPrice(TimeStampedModel):
@@ -146,7 +147,7 @@ class OptionPrice(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.option_id} USD {self.fob_usd}"
+        return f"{self.option.code} {self.option.name}: USD {self.fob_usd:,.2f}"
 
 
 class ColorPrice(TimeStampedModel):
@@ -172,7 +173,7 @@ class ColorPrice(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.color_id} USD {self.fob_usd}"
+        return f"{self.color.code} {self.color.name}: USD {self.fob_usd:,.2f}"
 
 
 class ModelLogistics(TimeStampedModel):
@@ -227,7 +228,7 @@ class ModelLogistics(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.vehicle_model_id} freight USD {self.ocean_freight_usd}"
+        return f"{self.vehicle_model.code} {self.vehicle_model.name}: USD {self.ocean_freight_usd:,.2f}"
 
     def clean(self) -> None:
         if (self.insurance_rate is None) == (self.insurance_usd is None):
@@ -262,4 +263,6 @@ class ModelFee(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.vehicle_model_id} {self.fee_type_id} JPY {self.amount_jpy}"
+        return (
+            f"{self.vehicle_model.code} {self.fee_type.code} {self.fee_type.name}: ¥{int(self.amount_jpy):,}"
+        )

@@ -1,6 +1,7 @@
 """CSV import and export of a price list's rows, with a dry-run diff; a bad row refuses the file.
 
-Format (UTF-8, comma-separated, this exact header; one price per row; docs/catalog.md):
+Format (UTF-8 with or without a BOM, or Shift_JIS as Japanese Excel saves "CSV"; comma-separated,
+this exact header; one price per row; docs/catalog.md):
 
     kind,model,code,amount,currency
 
@@ -23,12 +24,13 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import IO, Literal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog.errors import PriceImportInvalid, PriceListPublishedImmutable
 from catalog.locks import price_list_lock
@@ -47,8 +49,11 @@ from catalog.models import (
 )
 from catalog.versioning import catalog_changed
 from core.actors import Actor
+from core.csv_files import HOW_TO_SAVE, decoded_text
 from core.errors import Unprocessable
+from core.formatting import percent_text
 from core.history import history_actor_set
+from core.models import in_current_language
 
 HEADER = ("kind", "model", "code", "amount", "currency")
 MAX_FILE_BYTES = 1_000_000
@@ -94,6 +99,49 @@ class RowDiff:
     status: Status
     old: Decimal | None
     new: Decimal | None
+    name_ja: str = ""
+    name_en: str = ""
+
+    @property
+    def name(self) -> str:
+        """What the row prices, in the page's language (the trim, option, colour, fee or model)."""
+        return in_current_language(ja=self.name_ja, en=self.name_en)
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS[self.kind])
+
+    @property
+    def old_text(self) -> str:
+        return amount_text(self.old, self.currency)
+
+    @property
+    def new_text(self) -> str:
+        return amount_text(self.new, self.currency)
+
+
+# What each kind of row is, for people (the preview); the file keeps the codes.
+KIND_LABELS = {
+    "trim_fob": gettext_lazy("Trim FOB"),
+    "trim_retail": gettext_lazy("Trim suggested retail"),
+    "option_fob": gettext_lazy("Option FOB"),
+    "color_fob": gettext_lazy("Colour FOB"),
+    "freight": gettext_lazy("Ocean freight"),
+    "insurance_rate": gettext_lazy("Marine insurance (rate of FOB)"),
+    "insurance": gettext_lazy("Marine insurance"),
+    "fee": gettext_lazy("Fee"),
+}
+
+
+def amount_text(amount: Decimal | None, currency: str) -> str:
+    """An amount as people read it: USD 28,400.00, ¥6,580,000, or a rate as 0.5%."""
+    if amount is None:
+        return ""
+    if currency == "USD":
+        return f"USD {amount:,.2f}"
+    if currency == "JPY":
+        return f"¥{int(amount):,}"
+    return percent_text(amount)
 
 
 @dataclass(frozen=True)
@@ -141,7 +189,7 @@ def price_list_import(
         if errors:
             raise _refuse(errors)
         current = _current_prices(price_list)
-        diff = _diff(current, {key: item.amount for key, item in resolved.items()})
+        diff = _named(price_list, _diff(current, {key: item.amount for key, item in resolved.items()}))
         counts = dict(Counter(row.status for row in diff))
         if not dry_run:
             _apply(price_list, resolved, actor)
@@ -243,22 +291,25 @@ def _parse(raw: bytes) -> tuple[list[_Row], RowErrors, set[Key]]:
 
 
 def _decode(raw: bytes) -> str:
-    """The file's text (UTF-8, a BOM is dropped); not UTF-8 is refused naming the first bad line."""
+    """The file's text: UTF-8 with or without a BOM, or Shift_JIS (CP932) as Japanese Excel saves
+    "CSV" (core.csv_files); a file in neither is refused saying how to save it, naming the first
+    line that is not UTF-8."""
+    text = decoded_text(raw)
+    if text is not None:
+        return text
     try:
-        return raw.decode("utf-8-sig")
+        raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         # exc.object is what was decoded (the BOM is not part of it); all of it before exc.start is text.
         before = exc.object[: exc.start].decode("utf-8")
         line = _line_at(before, len(before))
-        raise Unprocessable(
-            code="file_not_utf8",
-            fields={
-                "file": [_("The file is not UTF-8 text.")],
-                _("row %(line)s") % {"line": line}: [
-                    _("This line is not UTF-8 text: save the file as CSV UTF-8.")
-                ],
-            },
-        ) from exc
+    raise Unprocessable(
+        code="file_not_text",
+        fields={
+            "file": [_("The file is neither UTF-8 nor Shift_JIS text."), str(HOW_TO_SAVE)],
+            _("row %(line)s") % {"line": line}: [_("This line is neither UTF-8 nor Shift_JIS text.")],
+        },
+    )
 
 
 def _line_at(text: str, index: int) -> int:
@@ -319,6 +370,23 @@ def _amount(text: str, spec: KindSpec, row_errors: list[str]) -> Decimal | None:
     return amount
 
 
+def _zero_padded(code: str, known: dict[str, int]) -> str | None:
+    """The known code that `code` is with its leading zeros dropped (89 for 089), as Excel does to a
+    number-like cell; None when there is none."""
+    if not code.isdigit():
+        return None
+    return next(
+        (
+            known_code
+            for known_code in known
+            if known_code.lstrip("0") == code.lstrip("0")
+            and known_code != code
+            and known_code.startswith("0")
+        ),
+        None,
+    )
+
+
 class _Resolver:
     """Turns codes into rows of this maker (and model, for a model's list); names every miss."""
 
@@ -342,9 +410,7 @@ class _Resolver:
                 maker_id=maker_id, code__in=codes["option_fob"]
             ).values_list("code", "id", "vehicle_model_id")
         }
-        colors = dict(
-            Color.objects.filter(maker_id=maker_id, code__in=codes["color_fob"]).values_list("code", "id")
-        )
+        colors = dict(Color.objects.filter(maker_id=maker_id).values_list("code", "id"))
         fee_types = dict(FeeType.objects.filter(code__in=codes["fee"]).values_list("code", "id"))
 
         errors: RowErrors = {}
@@ -385,7 +451,16 @@ class _Resolver:
                     target_id = found[0]
             elif row.kind == "color_fob":
                 target_id = colors.get(row.code)
-                if target_id is None:
+                zero_padded = _zero_padded(row.code, colors)
+                if target_id is None and zero_padded:
+                    row_errors.append(
+                        _(
+                            "Unknown colour %(code)s: Excel dropped the leading zero of %(padded)s. "
+                            "Format the code column as Text before saving, or type '%(padded)s."
+                        )
+                        % {"code": row.code, "padded": zero_padded}
+                    )
+                elif target_id is None:
                     row_errors.append(_("Unknown colour %(code)s.") % {"code": row.code})
             elif row.kind == "fee":
                 target_id = fee_types.get(row.code)
@@ -488,6 +563,56 @@ def _diff(current: dict[Key, Decimal], new: dict[Key, Decimal]) -> list[RowDiff]
             status = "changed"
         diff.append(RowDiff(key[0], key[1], key[2], KINDS[key[0]].currency, status, old, value))
     return diff
+
+
+def _named(price_list: PriceList, diff: list[RowDiff]) -> list[RowDiff]:
+    """The diff with the name of what each row prices (one query per kind of row present)."""
+    codes = {kind: {row.code for row in diff if row.kind == kind} for kind in KINDS}
+    maker_id = price_list.maker_id
+    names: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def add(kinds: tuple[str, ...], rows) -> None:
+        for code, name_ja, name_en in rows:
+            for kind in kinds:
+                names[(kind, code)] = (name_ja, name_en)
+
+    trim_codes = codes["trim_fob"] | codes["trim_retail"]
+    if trim_codes:
+        add(
+            ("trim_fob", "trim_retail"),
+            Trim.objects.filter(
+                code__in=trim_codes, model_year__vehicle_model__maker_id=maker_id
+            ).values_list("code", "name_ja", "name_en"),
+        )
+    if codes["option_fob"]:
+        add(
+            ("option_fob",),
+            Option.objects.filter(maker_id=maker_id, code__in=codes["option_fob"]).values_list(
+                "code", "name_ja", "name_en"
+            ),
+        )
+    if codes["color_fob"]:
+        add(
+            ("color_fob",),
+            Color.objects.filter(maker_id=maker_id, code__in=codes["color_fob"]).values_list(
+                "code", "name_ja", "name_en"
+            ),
+        )
+    if codes["fee"]:
+        add(("fee",), FeeType.objects.filter(code__in=codes["fee"]).values_list("code", "name_ja", "name_en"))
+    model_rows = [row for row in diff if not KINDS[row.kind].needs_code]
+    if model_rows:
+        for code, name_ja, name_en in VehicleModel.objects.filter(
+            maker_id=maker_id, code__in={row.model for row in model_rows}
+        ).values_list("code", "name_ja", "name_en"):
+            for kind in ("freight", "insurance_rate", "insurance"):
+                names[(kind, code)] = (name_ja, name_en)
+    named = []
+    for row in diff:
+        key = (row.kind, row.model if not KINDS[row.kind].needs_code else row.code)
+        name_ja, name_en = names.get(key, ("", ""))
+        named.append(replace(row, name_ja=name_ja, name_en=name_en))
+    return named
 
 
 def _sync(model, existing: dict, target: dict, build, actor: Actor) -> None:

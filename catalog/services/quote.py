@@ -45,6 +45,7 @@ from catalog.selectors import kept
 from catalog.selectors.configuration import ColorFacts, ConfigurationData
 from catalog.services.configuration import configuration_check
 from core import clock
+from core.formatting import percent_text, plain_number
 
 FX_MAX_AGE_DAYS = 7  # covers weekends and Japan's longest run of bank holidays (Golden Week)
 
@@ -72,6 +73,10 @@ def cents_down(amount: Decimal) -> Decimal:
 def yen_down(amount: Decimal) -> Decimal:
     """Round down to the whole yen."""
     return amount.quantize(_YEN, rounding=ROUND_DOWN)
+
+
+# The multiplication sign of the basis column: "USD 28,400.00 × 152.34", "¥4,906,000 × 10%".
+TIMES = "×"
 
 
 def round_down_to(amount: Decimal, unit: Decimal) -> Decimal:
@@ -243,7 +248,9 @@ def quote_build(
     lines: list[QuoteLine] = []
 
     def usd_line(code: str, label_ja: str, label_en: str, usd: Decimal) -> QuoteLine:
-        line = QuoteLine(code, label_ja, label_en, yen_down(usd * rate), usd, f"USD {usd:,.2f} x {rate}")
+        # A free item (a no-cost colour) has no conversion to show.
+        basis = f"USD {usd:,.2f} {TIMES} {plain_number(rate)}" if usd else ""
+        line = QuoteLine(code, label_ja, label_en, yen_down(usd * rate), usd, basis)
         lines.append(line)
         return line
 
@@ -286,7 +293,8 @@ def quote_build(
             "Marine insurance",
             yen_down(insurance_usd * rate),
             insurance_usd,
-            f"USD {fob_usd:,.2f} x {logistics.insurance_rate} → USD {insurance_usd:,.2f} x {rate}",
+            f"USD {fob_usd:,.2f} {TIMES} {percent_text(logistics.insurance_rate)}"
+            f" → USD {insurance_usd:,.2f} {TIMES} {plain_number(rate)}",
         )
         lines.append(insurance)
     else:
@@ -378,7 +386,7 @@ def _tax_line(
     if rule.rate is not None:
         taxable = round_down_to(base, _THOUSAND)
         amount = round_down_to(taxable * rule.rate, _HUNDRED)
-        basis = f"¥{taxable:,} x {rule.rate}"
+        basis = f"¥{taxable:,} {TIMES} {percent_text(rule.rate)}"
     else:
         amount = rule.amount_jpy
         basis = f"¥{amount:,}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django import template
@@ -13,8 +14,16 @@ from catalog.models.base import in_current_language
 from catalog.models.scoping import sees_catalog as caller_sees_catalog
 from catalog.selectors.recognition import is_subject_to_approval
 from core.callers import Caller
+from core.formatting import day_text, page_is_japanese, percent_text, plain_number
 
 register = template.Library()
+
+# The one date format of the pages (core.formatting): 2026年12月1日 / 1 Dec 2026.
+register.filter("day", day_text)
+register.filter("plain", plain_number)
+
+# An official recognition number as the ministry writes it: 認定第US-0001号.
+_RECOGNITION_NUMBER = re.compile(r"^認定第(?P<number>.+)号$")
 
 
 @register.filter
@@ -59,18 +68,33 @@ def period(obj: object) -> str:
     start: dt.date = obj.effective_from
     end: dt.date | None = obj.effective_to
     if end is None:
-        return _("from %(start)s") % {"start": start.isoformat()}
+        return _("from %(start)s") % {"start": day_text(start)}
     last_day = end - dt.timedelta(days=1)
-    return _("%(start)s to %(end)s") % {"start": start.isoformat(), "end": last_day.isoformat()}
+    return _("%(start)s to %(end)s") % {"start": day_text(start), "end": day_text(last_day)}
 
 
 @register.filter
 def percent(rate: Decimal | None) -> str:
     """A rate as a percentage without trailing zeros: 0.1000 -> 10%, 0.0050 -> 0.5%."""
-    if rate is None:
-        return ""
-    value = (Decimal(rate) * 100).normalize()
-    return f"{value:f}%"
+    return percent_text(rate)
+
+
+@register.filter
+def recognition_number(number: str) -> str:
+    """The recognition number in the page's language: 認定第US-0001号 reads "No. US-0001" in English."""
+    match = _RECOGNITION_NUMBER.match(number or "")
+    if match is None or page_is_japanese():
+        return number
+    return _("No. %(number)s") % {"number": match["number"]}
+
+
+@register.filter
+def plant_place(plant: object) -> str:
+    """Where a plant is: its Japanese name on Japanese pages (the US town and state are English
+    only), its English name with town and state on English pages."""
+    if page_is_japanese():
+        return plant.name_ja or plant.name_en
+    return ", ".join(part for part in (plant.name_en, plant.city, plant.state) if part)
 
 
 @register.filter

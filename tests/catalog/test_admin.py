@@ -147,7 +147,9 @@ def test_export_downloads_the_price_list_csv(superuser_client, camry):
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="TOYOTA-2026.csv"'
-    assert response.content.decode() == price_list_export(price_list=camry.price_list)
+    # A BOM first, so that Excel opens the UTF-8 file as UTF-8 (and an import drops it again).
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    assert response.content.decode("utf-8-sig") == price_list_export(price_list=camry.price_list)
 
 
 def test_import_previews_then_applies_on_confirm(superuser_client, draft):
@@ -190,20 +192,111 @@ def test_a_bad_file_shows_row_messages_and_changes_nothing(superuser_client, dra
     assert price_list_export(price_list=draft) == before
 
 
-def test_a_published_list_can_be_previewed_but_not_applied(superuser_client, camry):
+def test_a_published_lists_import_url_refuses_and_points_to_a_draft_copy(superuser_client, camry):
     before = price_list_export(price_list=camry.price_list)
     page = url(m.PriceList, "import", camry.price_list.pk)
     changed = before.replace("28400.00", "28900.00")
 
-    preview = superuser_client.post(page, {"file": SimpleUploadedFile("p.csv", changed.encode())})
-    refused = superuser_client.post(page, {"confirm": "1", "content": changed})
+    shown = superuser_client.get(page, HTTP_ACCEPT_LANGUAGE="en")
+    previewed = superuser_client.post(page, {"file": SimpleUploadedFile("p.csv", changed.encode())})
+    applied = superuser_client.post(
+        page, {"confirm": "1", "content": changed}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
 
-    assert preview.status_code == 200
-    assert preview.context["report"].counts == {"changed": 1, "unchanged": 14}
-    assert 'name="confirm"' not in preview.content.decode()
-    assert refused.status_code == 200
-    assert refused.context["error"].code == "price_list_published"
+    change_page = url(m.PriceList, "change", camry.price_list.pk)
+    assert (shown.status_code, shown["Location"]) == (302, change_page)
+    assert (previewed.status_code, previewed["Location"]) == (302, change_page)
+    # Each refusal leaves its message; the last one (in English) is shown with the change page.
+    shown_messages = [str(message) for message in applied.context["messages"]]
+    assert len(shown_messages) == 3
+    assert shown_messages[-1] == (
+        "TOYOTA-2026 is published: its prices cannot be imported. Copy it into a new draft (the action "
+        '"Copy into a new draft" on the list of price lists), import there and publish the draft.'
+    )
     assert price_list_export(price_list=camry.price_list) == before
+
+
+def test_a_published_list_is_copied_into_a_new_draft_with_every_price(superuser_client, camry):
+    published = camry.price_list
+
+    response = superuser_client.post(
+        url(m.PriceList, "changelist"),
+        {"action": "copy_to_draft", "_selected_action": [published.pk]},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    draft = m.PriceList.objects.get(code="TOYOTA-2026-DRAFT")
+    assert [str(message) for message in response.context["messages"]] == [
+        "TOYOTA-2026 copied into the draft TOYOTA-2026-DRAFT."
+    ]
+    assert (draft.status, draft.maker_id, draft.vehicle_model_id) == (
+        m.PriceListStatus.DRAFT,
+        published.maker_id,
+        published.vehicle_model_id,
+    )
+    assert (draft.effective_from, draft.effective_to) == (published.effective_from, published.effective_to)
+    assert price_list_export(price_list=draft) == price_list_export(price_list=published)
+    copied = m.TrimPrice.history.filter(price_list_id=draft.pk).get()
+    assert copied.history_user is not None  # the row's history names the person who copied
+    # A second copy gets its own code; the published list is untouched.
+    superuser_client.post(
+        url(m.PriceList, "changelist"), {"action": "copy_to_draft", "_selected_action": [published.pk]}
+    )
+    assert m.PriceList.objects.filter(code="TOYOTA-2026-DRAFT2", status=m.PriceListStatus.DRAFT).exists()
+    published.refresh_from_db()
+    assert published.status == m.PriceListStatus.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix"),
+    [("cp932", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-8", b"")],
+    ids=["cp932", "utf8-bom", "utf8"],
+)
+def test_the_import_reads_excels_encodings(superuser_client, draft, encoding, prefix):
+    # The same file as Excel saves it in each encoding; a Japanese model name is read and named back.
+    text = price_list_export(price_list=draft).replace("28400.00", "28900.00")
+    good = prefix + text.encode(encoding)
+    bad = prefix + (text + "fee,カムリ,PDI,25000,JPY\n").encode(encoding)
+    page = url(m.PriceList, "import", draft.pk)
+
+    preview = superuser_client.post(
+        page, {"file": SimpleUploadedFile("p.csv", good)}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    refused = superuser_client.post(
+        page, {"file": SimpleUploadedFile("p.csv", bad)}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert preview.context["report"].counts == {"changed": 1, "unchanged": 14}
+    assert preview.context["content"] == text  # what the confirmation posts back, as text
+    assert refused.context["error"].fields == {"row 17": ["Unknown model カムリ for this maker."]}
+
+
+def test_the_import_preview_shows_names_and_formatted_amounts(superuser_client, draft):
+    text = price_list_export(price_list=draft).replace("28400.00", "28900.00").replace("45000", "46000")
+
+    preview = superuser_client.post(
+        url(m.PriceList, "import", draft.pk), {"file": SimpleUploadedFile("p.csv", text.encode())}
+    )
+
+    page = preview.content.decode()
+    trim = m.Trim.objects.get(code="CAMRY-26-XSE")
+    assert f"<td>グレードFOB</td><td>CAMRY</td><td>CAMRY-26-XSE</td>\n      <td>{trim.name_ja}</td>" in page
+    assert ">USD 28,400.00</td>" in page
+    assert ">USD 28,900.00</td>" in page
+    assert ">¥45,000</td>" in page
+    assert ">¥46,000</td>" in page
+    assert "trim_fob" not in page.split('id="import-diff"')[1].split("</table>")[0]
+
+
+def test_a_colour_whose_leading_zero_was_dropped_is_named_in_the_admin(superuser_client, draft):
+    text = price_list_export(price_list=draft).replace("color_fob,,089,", "color_fob,,89,")
+
+    response = superuser_client.post(
+        url(m.PriceList, "import", draft.pk), {"file": SimpleUploadedFile("p.csv", text.encode())}
+    )
+
+    assert "Excelが089の先頭の0を落としています" in response.content.decode()
 
 
 def test_publish_action_refuses_an_overlap(superuser_client, camry):
@@ -229,7 +322,8 @@ def test_publish_action_refuses_an_overlap(superuser_client, camry):
         (
             messages.ERROR,
             "TOYOTA-OVERLAP: Another published price list of the same scope covers some of these dates. "
-            "Overlaps the published price list(s) TOYOTA-2026.",
+            "Overlaps the published price list(s) TOYOTA-2026. Fix: first end TOYOTA-2026: set its "
+            "effective to 2026-06-01, so that it applies until 31 May 2026.",
         )
     ]
 

@@ -48,6 +48,16 @@ def page_client(client, user, language="ja"):
     return client
 
 
+def day_ja(day: dt.date) -> str:
+    """A date as Japanese pages print it (core.formatting): 2026年12月1日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def day_en(day: dt.date) -> str:
+    """A date as English pages print it (core.formatting): 1 Dec 2026."""
+    return f"{day.day} {day:%b} {day.year}"
+
+
 def text_of(response) -> str:
     return response.content.decode()
 
@@ -145,7 +155,7 @@ def test_catalog_groups_models_by_maker_with_badges_and_prices_in_japanese(clien
     assert '<td data-label="グレード数" class="num">4</td>' in camry
     assert "¥6,580,000〜" in camry  # the LE, the cheapest of four trims on this half-year's list
     assert '<span class="badge ok">認定済み</span>' in camry
-    assert "認定第US-0001号 · 2026-05-20" in camry
+    assert "認定第US-0001号 · 2026年5月20日" in camry
     tundra = text[text.index('data-testid="model-TUNDRA"') :]
     assert '<span class="badge warn">審査中</span>' in tundra
     assert '<span class="badge conditional">認定取得前・条件付き</span>' in tundra
@@ -158,7 +168,7 @@ def test_catalog_in_english_shows_the_same_yen_format(client, seeded, world):
     text = text_of(page_client(client, world.users["dealer_sales"], "en").get("/catalog/"))
 
     assert "from ¥6,580,000" in text
-    assert '<span class="badge ok">recognised</span>' in text
+    assert '<span class="badge ok">Recognised</span>' in text
     assert '<span class="badge conditional">Subject to approval</span>' in text
 
 
@@ -267,7 +277,7 @@ def test_model_page_lists_trims_with_specs_prices_and_links(client, seeded, worl
     assert 'name="trims" value="CAMRY-26-LE"' in le
     assert 'href="/catalog/trims/CAMRY-26-LE/configure/"' in le
     current = fiscal_half_start(today())
-    assert f"TOYOTA-{fiscal_half_code(current)} ({current:%Y-%m-%d}から)" in text
+    assert f"TOYOTA-{fiscal_half_code(current)} ({day_ja(current)}から)" in text
 
 
 def test_model_page_says_undecided_for_an_empty_plate_class_and_warns_before_recognition(
@@ -446,8 +456,8 @@ def test_check_with_htmx_returns_the_breakdown_partial(client, priced_today, wor
     assert "¥4,906,264" in text  # CIF
     assert "¥490,600" in text  # consumption tax
     assert "¥15,460" in text  # recycling deposit
-    assert "1 USD = ¥152.3400" in text
-    assert f"TOYOTA-2026 ({priced_today.price_list.effective_from:%Y-%m-%d}から)" in text
+    assert "1 USD = ¥152.34" in text
+    assert f"TOYOTA-2026 ({day_ja(priced_today.price_list.effective_from)}から)" in text
     assert "1,000円未満切捨て" in text
     assert (
         'href="/catalog/trims/CAMRY-26-XSE/quote/?color=089&amp;options=PKG-NAV&amp;options=MUDGUARD"' in text
@@ -610,12 +620,12 @@ def test_quote_page_prints_everything_a_dealer_needs(client, priced_today, world
     assert "オプションPKG-NAV (PKG-NAV)" in text
     assert "オプションDASHCAM (DASHCAM) — パッケージに含む" in text
     assert 'data-testid="quote-total">¥5,562,324<' in text
-    assert "1 USD = ¥152.3400" in text
-    assert f"TOYOTA-2026 ({priced_today.price_list.effective_from:%Y-%m-%d}から)" in text
+    assert "1 USD = ¥152.34" in text
+    assert f"TOYOTA-2026 ({day_ja(priced_today.price_list.effective_from)}から)" in text
     assert "<td>CT-10</td>" in text
     assert "<td>10%</td>" not in text  # rates sit in a numeric cell
     assert '<td class="num">10%</td>' in text
-    assert "2019-10-01から" in text
+    assert "2019年10月1日から" in text
     assert "国税通則法第118条・第119条" in text
     assert 'data-print data-testid="print"' in text
 
@@ -744,7 +754,7 @@ def test_the_configurator_prices_and_quotes_on_one_date_at_midnight(client, pric
     assert readings == [tonight]
     package = text[text.index('data-testid="option-PKG-NAV"') :]
     assert "+USD 1,200.00" in package[: package.index("</label>")]
-    assert f"Landed cost on {tonight:%Y-%m-%d}" in text
+    assert f"Landed cost on {day_en(tonight)}" in text
     assert 'data-testid="quote-failure"' not in text
     assert '<tr data-line="option:PKG-NAV">' in text
     line = text[text.index('<tr data-line="option:PKG-NAV">') :]
@@ -762,7 +772,7 @@ def test_the_check_prices_on_the_one_reading_of_today(client, priced_today, worl
         )
 
     assert readings == [tonight]
-    assert f"Landed cost on {tonight:%Y-%m-%d}" in text
+    assert f"Landed cost on {day_en(tonight)}" in text
     assert 'data-testid="total">¥5,562,324<' in text
 
 
@@ -775,8 +785,8 @@ def test_a_quote_printed_at_midnight_is_issued_and_priced_on_the_same_day(client
     with crossing_midnight(tonight):
         text = text_of(dealer.get(f"/catalog/trims/{XSE}/quote/{QUOTE_QUERY}"))
 
-    assert f"{tonight:%Y-%m-%d} 23:59 JST</time>" in text
-    assert f"<dt>Prices on</dt><dd>{tonight:%Y-%m-%d}</dd>" in text
+    assert f"{day_en(tonight)} 23:59 JST</time>" in text
+    assert f"<dt>Prices on</dt><dd>{day_en(tonight)}</dd>" in text
     assert 'data-testid="quote-total">¥5,562,324<' in text
 
 

@@ -99,7 +99,7 @@ def test_dealer_compares_configures_and_prints_a_quote(page, live_server, login,
     page.screenshot(path=str(artifacts_dir / "catalog-quote-en.png"), full_page=True)
 
     page.click("[data-testid=nav-catalog]")
-    expect(page.locator("[data-testid=recognition-CAMRY] .badge")).to_have_text("recognised")
+    expect(page.locator("[data-testid=recognition-CAMRY] .badge")).to_have_text("Recognised")
     expect(page.locator("[data-testid=retail-CAMRY]")).to_have_text("from ¥6,580,000")
     page.screenshot(path=str(artifacts_dir / "catalog-list-en.png"), full_page=True)
 

@@ -205,8 +205,9 @@ def test_a_model_price_list_refuses_another_models_rows(camry):
         (b"kind,model,code,amount\n", "price_import_invalid"),
         (b"", "price_import_invalid"),
         (b"trim_fob,CAMRY,X,1,USD\n", "price_import_invalid"),
-        (HEADER.encode("utf-16"), "file_not_utf8"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "file_not_utf8"),
+        (HEADER.encode("utf-16"), "file_not_csv"),  # read as CP932, it holds NUL characters
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "file_not_csv"),
+        (HEADER.encode() + b"fee,CAMRY,PDI,\x81\x20,JPY\n", "file_not_text"),
         (HEADER.encode() + b"trim_fob,CAMRY,\x00,1,USD\n", "file_not_csv"),
         (HEADER.encode() + b'trim_fob,"CAMRY,X,1,USD\n', "file_not_csv"),
         (HEADER.encode() + b"x" * MAX_FILE_BYTES, "file_too_large"),
@@ -298,31 +299,75 @@ def test_the_line_is_counted_with_any_line_end_and_past_blank_lines(draft, line_
     assert refused.value.fields["row 5"] == ['A quote (") opened on this line is never closed.']
 
 
-def test_a_shift_jis_file_with_japanese_text_names_the_first_line_that_is_not_utf8(draft):
+def test_a_shift_jis_file_with_japanese_text_is_read_as_excel_saved_it(draft):
+    # Japanese Excel's "CSV" is CP932: the Japanese model name is read, and named as unknown.
     content = (HEADER + "trim_fob,CAMRY,CAMRY-26-XSE,28400.00,USD\nfee,CAMRY,PORT,45000,JPY\n").encode()
-    content += "fee,カムリ,PDI,25000,JPY\n".encode("shift_jis")
+    content += "fee,カムリ,PDI,25000,JPY\n".encode("cp932")
+
+    with pytest.raises(PriceImportInvalid) as refused:
+        run(draft, content)
+
+    assert refused.value.fields["row 4"] == ["Unknown model カムリ for this maker."]
+
+
+def test_a_file_in_neither_encoding_says_how_to_save_it_and_names_the_first_bad_line(draft):
+    content = (
+        HEADER + "trim_fob,CAMRY,CAMRY-26-XSE,28400.00,USD\n"
+    ).encode() + b"fee,CAMRY,PDI,\x81\x20,JPY\n"
 
     with pytest.raises(Unprocessable) as refused:
         run(draft, content)
     with translation.override("ja"), pytest.raises(Unprocessable) as refused_ja:
         run(draft, content)
 
-    assert refused.value.code == "file_not_utf8"
+    assert refused.value.code == "file_not_text"
     assert refused.value.fields == {
-        "file": ["The file is not UTF-8 text."],
-        "row 4": ["This line is not UTF-8 text: save the file as CSV UTF-8."],
+        "file": [
+            "The file is neither UTF-8 nor Shift_JIS text.",
+            'In Excel choose File > Save As and the type "CSV UTF-8 (Comma delimited) (*.csv)", '
+            'or "CSV (Comma delimited) (*.csv)", then upload the saved file.',
+        ],
+        "row 3": ["This line is neither UTF-8 nor Shift_JIS text."],
     }
-    assert refused_ja.value.fields == {
-        "file": ["ファイルがUTF-8のテキストではありません。"],
-        "4行目": ["この行はUTF-8のテキストではありません。「CSV UTF-8」形式で保存し直してください。"],
-    }
+    assert refused_ja.value.fields["file"][1].startswith("Excelの「ファイル」")
+    assert list(refused_ja.value.fields) == ["file", "3行目"]
 
 
-def test_rows_after_a_value_over_two_lines_are_numbered_by_the_line_they_are_on(draft):
-    # A quoted value may hold a line end (Excel's Alt+Enter); the rows after it keep their file lines.
-    text = HEADER + 'trim_fob,CAMRY,"CAMRY-26-XSE\n",28400.00,USD\noption_fob,,NOPE,1.00,USD\n'
+def test_a_colour_code_whose_leading_zero_excel_dropped_is_named_as_such(draft):
+    text = EXPORTED.replace("color_fob,,089,", "color_fob,,89,")
 
     with pytest.raises(PriceImportInvalid) as refused:
         run(draft, text)
 
-    assert refused.value.fields == {"row 4": ["Unknown option NOPE."]}
+    (line,) = refused.value.fields
+    assert refused.value.fields[line] == [
+        "Unknown colour 89: Excel dropped the leading zero of 089. "
+        "Format the code column as Text before saving, or type '089."
+    ]
+
+
+def test_an_unknown_colour_that_is_no_dropped_zero_is_only_unknown(draft):
+    text = EXPORTED.replace("color_fob,,089,", "color_fob,,77,")
+
+    with pytest.raises(PriceImportInvalid) as refused:
+        run(draft, text)
+
+    assert list(refused.value.fields.values()) == [["Unknown colour 77."]]
+
+
+def test_the_preview_names_what_each_row_prices_and_formats_its_amounts(draft):
+    text = EXPORTED.replace("28400.00", "28900.00").replace("0.00500", "0.00600")
+
+    report = run(draft, text, dry_run=True)
+
+    changed = [row for row in report.rows if row.status == "changed"]
+    assert [(row.kind_label, row.name, row.old_text, row.new_text) for row in changed] == [
+        ("Trim FOB", draft_trim_name(draft), "USD 28,400.00", "USD 28,900.00"),
+        ("Marine insurance (rate of FOB)", "Camry", "0.5%", "0.6%"),
+    ]
+    retail = next(row for row in report.rows if row.kind == "trim_retail")
+    assert retail.new_text == "¥5,900,000"
+
+
+def draft_trim_name(price_list) -> str:
+    return m.Trim.objects.get(code="CAMRY-26-XSE").name_en

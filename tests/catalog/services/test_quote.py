@@ -111,7 +111,7 @@ def test_the_quote_names_every_rate_and_rule_with_its_dates(camry):
         ("recycling_deposit:CAMRY", None, Decimal(15_460), camry_prices_since(), None),
     ]
     assert result.rounding_rule_en == ROUNDING_RULE_EN
-    assert result.line("consumption_tax").basis == "¥4,906,000 x 0.1000"
+    assert result.line("consumption_tax").basis == "¥4,906,000 × 10%"
     assert result.line("consumption_tax").label_ja == "輸入消費税"
 
 
@@ -123,7 +123,7 @@ def test_insurance_as_a_rate_is_rounded_down_to_the_cent_before_it_is_converted(
     insurance = result.line("insurance")
     assert insurance.amount_usd == Decimal("151.02")
     assert insurance.amount_jpy == Decimal(23_006)
-    assert insurance.basis == "USD 30,205.00 x 0.00500 → USD 151.02 x 152.3400"
+    assert insurance.basis == "USD 30,205.00 × 0.5% → USD 151.02 × 152.34"
     # Every line that started in dollars: whole cents, and its yen are those cents times the rate.
     dollar_lines = [line for line in result.lines if line.amount_usd is not None and line.code != "fob"]
     assert [(line.code, line.amount_usd, line.amount_jpy) for line in dollar_lines] == [
@@ -163,7 +163,7 @@ def test_the_levy_applies_on_its_last_day(camry):
         ("LEVY-2", dt.date(2019, 10, 1), dt.date(2026, 3, 31)),
         ("recycling_deposit:CAMRY", camry_prices_since(), None),
     ]
-    assert result.line("environmental_levy").basis == "¥4,906,000 x 0.0200"
+    assert result.line("environmental_levy").basis == "¥4,906,000 × 2%"
 
 
 def test_the_levy_is_gone_from_2026_03_31(camry):
