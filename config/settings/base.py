@@ -320,6 +320,9 @@ LOGGING = {
 # their day's rates around 10:00; a holiday's run finds yesterday's rate and changes nothing.
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": 60.0},
+    # Shipment events left unapplied (a lost task, a flushed queue, a killed worker) are re-queued.
+    "shipment-events-sweep": {"task": "importorders.shipment_events_sweep", "schedule": 60.0},
+    "idempotency-keys-purge": {"task": "importorders.idempotency_keys_purge", "schedule": 3600.0},
     "fx-rate-import": {
         "task": "catalog.fx_rate_import",
         "schedule": crontab(
@@ -329,6 +332,13 @@ CELERY_BEAT_SCHEDULE = {
         ),
     },
 }
+
+# --- Partner events (docs/api.md, "Partner API") -------------------------------------------------
+# The sweeper re-queues the apply task for events that wait longer than this (the beat runs it
+# every minute), so a lost task costs minutes, never the broker's one-hour visibility timeout.
+SHIPMENT_EVENTS_SWEEP_MINUTES = env.float("SHIPMENT_EVENTS_SWEEP_MINUTES", default=3.0)
+# How long a partner's Idempotency-Key and its stored answer are kept (published in docs/api.md).
+IDEMPOTENCY_KEY_RETENTION_HOURS = env.int("IDEMPOTENCY_KEY_RETENTION_HOURS", default=24)
 
 # --- FX rates: where the daily import reads the USD/JPY rate (docs/operations.md, "FX rates") ------
 # FX_SOURCE_FORMAT names a parser in catalog.services.fx_import.FORMATS: "bank_csv" (a Japanese

@@ -1,0 +1,34 @@
+"""Seed the partner vocabularies (importorders.vocabularies.SEED) and the stale/slipping thresholds."""
+
+from django.db import migrations
+
+# The vocabulary seed is read from importorders.vocabularies as it stands when this runs; codes
+# added later come by the admin or a new data migration.
+THRESHOLDS = (("stale_days", 5), ("slipping_days", 3))
+
+
+def seed(apps, schema_editor):
+    from importorders.vocabularies import SEED
+
+    mapping = apps.get_model("importorders", "VocabularyMapping")
+    for vocabulary, version, code, milestone, classifier, description in SEED:
+        mapping.objects.get_or_create(
+            vocabulary=vocabulary,
+            version=version,
+            external_code=code,
+            defaults={"milestone": milestone, "classifier": classifier, "description": description},
+        )
+    threshold = apps.get_model("importorders", "ShipmentThreshold")
+    for name, days in THRESHOLDS:
+        threshold.objects.get_or_create(name=name, defaults={"days": days})
+
+
+def unseed(apps, schema_editor):
+    apps.get_model("importorders", "VocabularyMapping").objects.all().delete()
+    apps.get_model("importorders", "ShipmentThreshold").objects.all().delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("importorders", "0010_shipments")]
+
+    operations = [migrations.RunPython(seed, unseed)]
