@@ -47,6 +47,21 @@ SEED: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("rec24", "1", "20", "delayed", "ACT", "Delayed"),
 )
 
+def mappings_seed(model) -> int:
+    """Write the SEED rows missing from `model` (the mapping model, or its historical version in a
+    migration); returns how many were added. Rows the back office changed are left as they are."""
+    added = 0
+    for vocabulary, version, code, milestone, classifier, description in SEED:
+        _row, created = model.objects.get_or_create(
+            vocabulary=vocabulary,
+            version=version,
+            external_code=code,
+            defaults={"milestone": milestone, "classifier": classifier, "description": description},
+        )
+        added += created
+    return added
+
+
 # The vocabularies and versions a batch may name.
 VERSIONS: dict[str, tuple[str, ...]] = {
     "canonical": ("1",),

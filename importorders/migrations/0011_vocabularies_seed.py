@@ -8,16 +8,9 @@ THRESHOLDS = (("stale_days", 5), ("slipping_days", 3))
 
 
 def seed(apps, schema_editor):
-    from importorders.vocabularies import SEED
+    from importorders.vocabularies import mappings_seed
 
-    mapping = apps.get_model("importorders", "VocabularyMapping")
-    for vocabulary, version, code, milestone, classifier, description in SEED:
-        mapping.objects.get_or_create(
-            vocabulary=vocabulary,
-            version=version,
-            external_code=code,
-            defaults={"milestone": milestone, "classifier": classifier, "description": description},
-        )
+    mappings_seed(apps.get_model("importorders", "VocabularyMapping"))
     threshold = apps.get_model("importorders", "ShipmentThreshold")
     for name, days in THRESHOLDS:
         threshold.objects.get_or_create(name=name, defaults={"days": days})

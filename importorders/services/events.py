@@ -269,6 +269,7 @@ def events_receive(
         in_batch[event_id] = (row.vehicle_id, row.shipment_id)
         rows.append(row)
     answer.rejected = len(answer.errors)
+    answer.errors.sort(key=lambda error: error["index"])
     with transaction.atomic():
         # A concurrent batch with the same event IDs: the unique key keeps the first.
         PartnerEvent.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
@@ -340,6 +341,10 @@ class _Applier:
             if not event.retracts and not event.retracted and (event.partner_id, event.event_id) in earlier:
                 event.retracted = True
                 event.save(update_fields=["retracted"])
+                # The retraction came first and named no VIN: it belongs to this vehicle now.
+                PartnerEvent.objects.filter(
+                    partner_id=event.partner_id, retracts=event.event_id, vehicle__isnull=True
+                ).update(vehicle_id=event.vehicle_id, shipment_id=event.shipment_id)
         facts = sorted(
             (
                 e
