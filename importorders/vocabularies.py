@@ -47,6 +47,7 @@ SEED: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("rec24", "1", "20", "delayed", "ACT", "Delayed"),
 )
 
+
 def mappings_seed(model) -> int:
     """Write the SEED rows missing from `model` (the mapping model, or its historical version in a
     migration); returns how many were added. Rows the back office changed are left as they are."""
