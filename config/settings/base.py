@@ -283,6 +283,9 @@ SPECTACULAR_SETTINGS = {
         "OrderKindEnum": "importorders.models.orders.OrderKind",
         "OrderEventKindEnum": "importorders.models.orders.OrderEventKind",
         "ActorKindEnum": "core.actors.ActorKindChoice",
+        "MilestoneEnum": "importorders.models.shipments.Milestone",
+        "ClassifierEnum": "importorders.models.shipments.Classifier",
+        "EventErrorCodeEnum": ["invalid", "unmapped_code", "unknown_vin"],
     },
 }
 

@@ -244,3 +244,36 @@ def test_scoping_of_shipments_and_vehicles_per_caller(world):
     assert set(Shipment.objects.restrict(operations)) == {world.shipment, world.other_shipment}
     assert [v.vin for v in Vehicle.objects.restrict(partner)] == [world.vin]
     assert not Shipment.objects.restrict(Caller(kind="anonymous")).exists()
+
+
+def test_the_vehicle_detail_shows_its_shipment_and_events_in_one_timeline(world):
+    from importorders.services.events import events_apply_pending
+    from tests.importorders.services.test_shipment_events import APPLIER
+
+    _post(
+        world,
+        _batch(
+            world,
+            _event(world, "pln", code="delivered_to_dealer", classifier="PLN", occurred_at=at(500)),
+            _event(world, "act", code="loaded", occurred_at=at(2)),
+            _event(world, "gone", code="gate_in_origin_port", occurred_at=at(1)),
+            {"event_id": "r-gone", "retracts": "gone"},
+        ),
+    )
+    events_apply_pending(actor=APPLIER)
+
+    body = world.client("dealer_sales").get(f"/api/v1/vehicles/{world.vin}/").json()
+    assert body["shipment"]["reference"] == "PH2611-01"
+    assert body["shipment"]["partner"] == "PACRORO"
+    shipment_entries = [e for e in body["timeline"] if e["source"] == "shipment"]
+    assert [(e["milestone"], e["classifier"], e["kind"]) for e in shipment_entries] == [
+        ("loaded", "ACT", "shipment_event"),
+        ("delivered_to_dealer", "PLN", "shipment_event"),
+    ]
+    assert shipment_entries[0]["actor"]["kind"] == "partner_key"
+    times = [e["at"] for e in body["timeline"]]
+    assert times == sorted(times)
+    # The order's move made by the loading is in the same timeline.
+    assert any(e["source"] == "order" and e["to_status"] == "shipped" for e in body["timeline"])
+    # Partners read their vehicles through partner/shipments/, not the vehicle detail.
+    assert world.client("partner").get(f"/api/v1/vehicles/{world.vin}/").status_code == 404
