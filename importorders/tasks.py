@@ -78,3 +78,11 @@ def idempotency_keys_purge() -> int:
     from importorders.services.events_idempotency import idempotency_keys_purge as purge
 
     return purge()
+
+
+@shared_task(name=SHIPMENTS_WATCH)
+def shipments_watch() -> int:
+    """Beat: raise stale and slipping exceptions where due (each once); returns how many were raised."""
+    from importorders.services.events_watch import shipments_watch as watch
+
+    return len(watch(actor=Actor.system(SHIPMENTS_WATCH)))

@@ -326,6 +326,8 @@ CELERY_BEAT_SCHEDULE = {
     # Shipment events left unapplied (a lost task, a flushed queue, a killed worker) are re-queued.
     "shipment-events-sweep": {"task": "importorders.shipment_events_sweep", "schedule": 60.0},
     "idempotency-keys-purge": {"task": "importorders.idempotency_keys_purge", "schedule": 3600.0},
+    # Shipments gone quiet or slipping past their promise (thresholds in the admin).
+    "shipments-watch": {"task": "importorders.shipments_watch", "schedule": 3600.0},
     "fx-rate-import": {
         "task": "catalog.fx_rate_import",
         "schedule": crontab(

@@ -53,6 +53,7 @@ from importorders.models import (
     VehicleException,
 )
 from importorders.models.shipments import LOCODE_PATTERN
+from importorders.services.events_watch import shipment_check_slipping
 from importorders.services.exceptions import exception_raise, exception_resolve
 from importorders.services.orders import order_milestone, order_release_attempt
 from importorders.services.shipments import shipment_project
@@ -356,7 +357,8 @@ class _Applier:
         for event in facts:
             self._effects(event)
         for shipment_id in sorted(self.shipments):
-            shipment_project(shipment_id=shipment_id)
+            shipment = shipment_project(shipment_id=shipment_id)
+            self.told += shipment_check_slipping(shipment=shipment, actor=self.actor)
 
     def _targets(self) -> dict[tuple[int, str], PartnerEvent]:
         wanted = [(e.partner_id, e.retracts) for e in self.batch if e.retracts]
@@ -508,11 +510,12 @@ def events_apply_pending(*, actor: Actor, limit: int = APPLY_BATCH) -> int:
         applier.run()
         told = list(applier.told)
         if told:
-            transaction.on_commit(lambda: _tell(told), robust=True)
+            transaction.on_commit(lambda: tell_dealers(told), robust=True)
     return len(batch)
 
 
-def _tell(exception_ids: list[int]) -> None:
+def tell_dealers(exception_ids: list[int]) -> None:
+    """Queue one notification task per exception just raised (after the commit that raised it)."""
     from importorders.tasks import shipment_exception_notify
 
     for exception_id in exception_ids:

@@ -435,3 +435,50 @@ def test_any_shuffled_duplicated_partly_retracted_stream_reaches_the_sorted_stat
     shuffled = data.draw(st.permutations(stream + [stream[i] for i in duplicated]))
     chunks = data.draw(st.lists(st.integers(min_value=1, max_value=8), max_size=6))
     assert run(list(shuffled), chunks) == expected
+
+
+# Stale and slipping ------------------------------------------------------------------------------
+
+
+def test_a_shipment_gone_quiet_raises_stale_once_and_tells_the_dealer_once(
+    trip, clock, django_capture_on_commit_callbacks
+):
+    from core.notifications.models import Notification
+    from importorders.services.events_watch import shipments_watch
+
+    trip.send(event("a1", trip.vin, "loaded", hours=1))
+    trip.apply()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert shipments_watch(actor=APPLIER) == []  # quiet for a day: under the 5-day threshold
+        clock.advance(days=6)
+        first = shipments_watch(actor=APPLIER)
+        again = shipments_watch(actor=APPLIER)
+
+    assert (len(first), again) == (1, [])
+    stale = VehicleException.objects.get(kind="stale")
+    assert stale.key.startswith("stale:PH2611-01:")
+    told = Notification.objects.filter(kind="shipment.exception", params__kind="stale")
+    assert told.count() == 1
+
+
+def test_an_estimate_slipping_past_the_promise_raises_once_however_often_it_slips(
+    trip, django_capture_on_commit_callbacks
+):
+    from core.notifications.models import Notification
+    from importorders.models import ShipmentThreshold
+
+    ShipmentThreshold.objects.create(name="slipping_days", days=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        # Promised in 20 days: an estimate 22 days out is within the 3 days allowed.
+        trip.send(event("e1", trip.vin, "delivered_to_dealer", "EST", hours=24 * 23, reported_at=at(1)))
+        trip.apply()
+        assert not VehicleException.objects.filter(kind="slipping").exists()
+        for n, days in enumerate((26, 30), start=2):
+            trip.send(
+                event(f"e{n}", trip.vin, "delivered_to_dealer", "EST", hours=24 * days, reported_at=at(n))
+            )
+            trip.apply()
+
+    slipping = VehicleException.objects.get(kind="slipping")
+    assert slipping.key == f"slipping:PH2611-01:{trip.shipment.promised_at_dealer.isoformat()}"
+    assert Notification.objects.filter(kind="shipment.exception", params__kind="slipping").count() == 1
