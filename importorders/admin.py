@@ -17,7 +17,9 @@ from importorders.models import (
     DealerMembership,
     LogisticsPartner,
     PartnerAPIKey,
+    PartnerCallLog,
     PartnerEvent,
+    PartnerTrackingSource,
     Shipment,
     ShipmentMilestone,
     ShipmentThreshold,
@@ -283,6 +285,33 @@ class ShipmentThresholdAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """The stale and slipping thresholds, in days."""
 
     list_display = ("name", "days")
+
+
+@admin.register(PartnerTrackingSource)
+class PartnerTrackingSourceAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Partners' tracking APIs the beat polls, their interval, rate limit and backoff."""
+
+    list_display = ("partner", "url", "vocabulary", "version", "interval_seconds", "active", "next_poll_at")
+    list_filter = ("active", "partner")
+    readonly_fields = ("next_poll_at", "failures")
+
+
+@admin.register(PartnerCallLog)
+class PartnerCallLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Every call to a partner's tracking API, with its request and response; read only."""
+
+    list_display = ("at", "partner", "url", "status_code", "duration_ms", "accepted", "error")
+    list_filter = ("partner", "status_code")
+    list_select_related = ("partner",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class MembershipOnUserInline(ScopedAdminMixin, admin.StackedInline):

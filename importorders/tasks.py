@@ -31,6 +31,7 @@ SHIPMENT_EVENTS_SWEEP = "importorders.shipment_events_sweep"
 SHIPMENT_EXCEPTION_NOTIFY = "importorders.shipment_exception_notify"
 IDEMPOTENCY_KEYS_PURGE = "importorders.idempotency_keys_purge"
 SHIPMENTS_WATCH = "importorders.shipments_watch"
+PARTNER_TRACKING_POLL = "importorders.partner_tracking_poll"
 
 
 @shared_task(name=SHIPMENT_EVENTS_APPLY, autoretry_for=(ConnectionError, TimeoutError), max_retries=3)
@@ -86,3 +87,12 @@ def shipments_watch() -> int:
     from importorders.services.events_watch import shipments_watch as watch
 
     return len(watch(actor=Actor.system(SHIPMENTS_WATCH)))
+
+
+@shared_task(name=PARTNER_TRACKING_POLL)
+def partner_tracking_poll() -> int:
+    """Beat: poll every partner tracking API that is due; returns how many calls were made."""
+    from importorders.services.events_pull import tracking_poll, tracking_sources_due
+
+    actor = Actor.system(PARTNER_TRACKING_POLL)
+    return sum(tracking_poll(source=source, actor=actor) is not None for source in tracking_sources_due())

@@ -9,6 +9,7 @@ from importorders.models.exceptions import (
     VehicleException,
 )
 from importorders.models.inbox import PartnerEvent, PartnerIdempotencyKey
+from importorders.models.inbox_pull import PartnerCallLog, PartnerTrackingSource
 from importorders.models.keys import DealerAPIKey, PartnerAPIKey
 from importorders.models.orders import Order, OrderEvent, OrderKind, OrderStatus
 from importorders.models.partners import LogisticsPartner
@@ -42,8 +43,10 @@ __all__ = [
     "OrderStatus",
     "OrderWatch",
     "PartnerAPIKey",
+    "PartnerCallLog",
     "PartnerEvent",
     "PartnerIdempotencyKey",
+    "PartnerTrackingSource",
     "Prefecture",
     "Shipment",
     "ShipmentMilestone",

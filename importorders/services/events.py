@@ -174,6 +174,17 @@ def _validated(fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[s
     return clean, problems
 
 
+def _storable(raw: Any) -> Any:
+    """What the partner sent, as stored beside the event: PostgreSQL's JSON cannot hold a NUL."""
+    if isinstance(raw, dict):
+        return {_storable(key): _storable(value) for key, value in raw.items()}
+    if isinstance(raw, list):
+        return [_storable(value) for value in raw]
+    if isinstance(raw, str):
+        return raw.replace("\x00", "")
+    return raw
+
+
 def _error(index: int, event_id: str, code: str, message: str, fields: dict[str, list[str]]) -> dict:
     return {"index": index, "event_id": event_id, "code": code, "message": message, "fields": fields}
 
@@ -265,7 +276,7 @@ def events_receive(
                 remarks=clean["remarks"],
             )
         row.vocabulary, row.vocabulary_version = vocabulary, version
-        row.raw = raw if isinstance(raw, dict) else {}
+        row.raw = _storable(raw) if isinstance(raw, dict) else {}
         row.actor_fill(actor)
         in_batch[event_id] = (row.vehicle_id, row.shipment_id)
         rows.append(row)
