@@ -41,13 +41,15 @@ class EventBatchSerializer(serializers.Serializer):
         help_text="`canonical` (our field names), `dcsa` (DCSA Track & Trace) or `rec24` "
         "(UN/CEFACT Rec. 24).",
     )
-    version = serializers.CharField(
-        max_length=20,
-        help_text="canonical: `1`; dcsa: `2.2`, `3.0-beta` or `3.0`; rec24: `1`.",
+    version = serializers.ChoiceField(
+        choices=sorted({version for versions in VERSIONS.values() for version in versions}),
+        help_text="canonical: `1`; dcsa: `2.2`, `3.0-beta` or `3.0`; rec24: `1` (another pair is 400).",
     )
     events = serializers.ListField(
         child=serializers.JSONField(),
         allow_empty=False,
+        min_length=1,
+        max_length=MAX_BATCH,
         help_text=f"At most {MAX_BATCH:,} events, each in the vocabulary's shape (docs/api.md).",
     )
 

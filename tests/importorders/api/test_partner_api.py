@@ -153,7 +153,7 @@ def test_a_batch_over_1000_events_is_413_and_stores_nothing(world):
 
 
 def test_a_version_the_vocabulary_does_not_have_is_400(world):
-    response = _post(world, _batch(world, _event(world), vocabulary="dcsa", version="9.9"))
+    response = _post(world, _batch(world, _event(world), vocabulary="canonical", version="3.0-beta"))
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {"version": ["Not a version of this vocabulary."]}
 
