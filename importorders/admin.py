@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.actors import Actor
 from core.admin import ScopedAdminMixin
 from core.callers import get_caller
 from importorders.identity import key_cache_forget
@@ -16,7 +17,15 @@ from importorders.models import (
     DealerMembership,
     LogisticsPartner,
     PartnerAPIKey,
+    PartnerCallLog,
+    PartnerEvent,
+    PartnerTrackingSource,
+    Shipment,
+    ShipmentMilestone,
+    ShipmentThreshold,
+    ShipmentVehicle,
     Vehicle,
+    VocabularyMapping,
 )
 from importorders.services.keys import api_key_issue
 
@@ -192,6 +201,149 @@ class VehicleAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "created_at",
         "updated_at",
     )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ShipmentVehicleInline(ScopedAdminMixin, admin.TabularInline):
+    """The vehicles on a shipment: a vehicle is on one shipment at a time (a unique key)."""
+
+    model = ShipmentVehicle
+    extra = 1
+    autocomplete_fields = ("vehicle",)
+    fields = ("vehicle", "actor_label", "created_at")
+    readonly_fields = ("actor_label", "created_at")
+
+
+class ShipmentMilestoneInline(ScopedAdminMixin, admin.TabularInline):
+    """Planned, estimated and actual times per milestone: projected from the partner's events."""
+
+    model = ShipmentMilestone
+    extra = 0
+    fields = ("code", "planned_at", "estimated_at", "actual_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Operations schedule shipments (partner, route, vessel, the promised at-dealer date) and put
+    vehicles on them; milestones, the current milestone and the estimate come from events."""
+
+    list_display = (
+        "reference",
+        "partner",
+        "origin",
+        "destination",
+        "vessel",
+        "current_milestone",
+        "promised_at_dealer",
+        "eta_at_dealer",
+    )
+    list_filter = ("partner", "current_milestone")
+    list_select_related = ("partner",)
+    search_fields = ("reference", "vessel", "voyage", "assignments__vehicle__vin")
+    fields = (
+        "reference",
+        "partner",
+        "origin",
+        "destination",
+        "vessel",
+        "voyage",
+        "promised_at_dealer",
+        "current_milestone",
+        "eta_at_dealer",
+        "last_event_at",
+        "actor_label",
+    )
+    readonly_fields = ("current_milestone", "eta_at_dealer", "last_event_at", "actor_label")
+    inlines = (ShipmentVehicleInline, ShipmentMilestoneInline)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.actor_fill(Actor.for_user(request.user))
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for row in formset.save(commit=False):
+            if isinstance(row, ShipmentVehicle) and row.pk is None:
+                row.actor_fill(Actor.for_user(request.user))
+            row.save()
+        for row in formset.deleted_objects:
+            row.delete()
+
+
+@admin.register(PartnerEvent)
+class PartnerEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """The partner event inbox, read only: what each partner reported and when it was applied."""
+
+    list_display = (
+        "event_id",
+        "partner",
+        "vehicle",
+        "code",
+        "classifier",
+        "occurred_at",
+        "received_at",
+        "applied_at",
+        "retracted",
+    )
+    list_filter = ("partner", "code", "classifier", "retracted")
+    list_select_related = ("partner", "vehicle")
+    search_fields = ("event_id", "vehicle__vin", "shipment__reference")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(VocabularyMapping)
+class VocabularyMappingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Which partner code (per vocabulary and version) means which canonical milestone."""
+
+    list_display = ("vocabulary", "version", "external_code", "milestone", "classifier", "description")
+    list_filter = ("vocabulary", "version", "milestone")
+    search_fields = ("external_code", "description")
+
+
+@admin.register(ShipmentThreshold)
+class ShipmentThresholdAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """The stale and slipping thresholds, in days."""
+
+    list_display = ("name", "days")
+
+
+@admin.register(PartnerTrackingSource)
+class PartnerTrackingSourceAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Partners' tracking APIs the beat polls, their interval, rate limit and backoff."""
+
+    list_display = ("partner", "url", "vocabulary", "version", "interval_seconds", "active", "next_poll_at")
+    list_filter = ("active", "partner")
+    readonly_fields = ("next_poll_at", "failures")
+
+
+@admin.register(PartnerCallLog)
+class PartnerCallLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Every call to a partner's tracking API, with its request and response; read only."""
+
+    list_display = ("at", "partner", "url", "status_code", "duration_ms", "accepted", "error")
+    list_filter = ("partner", "status_code")
+    list_select_related = ("partner",)
 
     def has_add_permission(self, request):
         return False

@@ -94,9 +94,11 @@ class ImportOrdersConfig(AppConfig):
     @staticmethod
     def _register_notifications() -> None:
         from importorders.notifications import kinds_register, order_moved_listener
+        from importorders.services.events_notifications import kinds_register as shipment_kinds_register
         from importorders.services.orders import _moved_listeners, on_order_moved
 
         kinds_register()
+        shipment_kinds_register()
         if order_moved_listener not in _moved_listeners:
             on_order_moved(order_moved_listener)
 
@@ -113,3 +115,9 @@ class ImportOrdersConfig(AppConfig):
         grant(COMPLIANCE, *(f"importorders.view_{model}" for model in ("dealer", "logisticspartner")))
         grant(OPERATIONS, "importorders.view_vehicle")
         grant(COMPLIANCE, "importorders.view_vehicle")
+        shipments = ("shipment", "shipmentvehicle", "shipmentthreshold", "vocabularymapping")
+        grant(
+            OPERATIONS,
+            *(f"importorders.{verb}_{model}" for model in shipments for verb in ("view", "add", "change")),
+        )
+        grant(OPERATIONS, "importorders.view_partnerevent", "importorders.view_shipmentmilestone")

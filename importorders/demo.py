@@ -194,3 +194,97 @@ def seed_orders(result: DemoResult) -> None:
                 order = order_assign_vin(order=order, actor=operations, vin=demo_vin(trim, serial))
             for name in _PATH[_PATH.index("shipped") : target + 1]:
                 order = services.order_milestone(order=order, actor=SEEDER, move=_MILESTONES[name])
+
+
+# Demo shipments: one per demo partner, carrying one dealer's built vehicles, with the events a
+# partner would have sent for each vehicle's status (planned times for the whole route, actual times
+# up to where the order is, estimates beyond), applied as the apply task would.
+DEMO_SHIPMENTS = (
+    ("DEMO-PACRORO-1", "PACRORO", "TKY001", "USLGB", "JPMKW", "PACIFIC HARMONY", "PH2611"),
+    ("DEMO-MIKAWAPC-1", "MIKAWAPC", "OSK001", "USBAL", "JPMKW", "MIKAWA STAR", "MS0412"),
+)
+# Days from release at the plant for each milestone of the route.
+_DEMO_DAYS = (
+    ("released_from_plant", 0),
+    ("gate_in_origin_port", 2),
+    ("loaded", 4),
+    ("vessel_departed", 5),
+    ("vessel_arrived", 20),
+    ("discharged", 21),
+    ("customs_released", 23),
+    ("arrived_processing_center", 24),
+    ("dispatched_to_dealer", 27),
+    ("delivered_to_dealer", 28),
+)
+# How far along the route a vehicle is, by its order's status (the last milestone with an actual).
+_DEMO_REACHED = {
+    "built": "gate_in_origin_port",
+    "shipped": "vessel_departed",
+    "arrived": "discharged",
+    "cleared": "discharged",
+    "ready": "arrived_processing_center",
+    "delivered": "delivered_to_dealer",
+}
+
+
+@register(order=50)
+def seed_shipments(result: DemoResult) -> None:
+    """A shipment per demo partner with a dealer's built vehicles and their events; skipped once made."""
+    import datetime as dt
+
+    from core import clock
+    from importorders.models import Shipment, Vehicle
+    from importorders.services.events import events_apply_pending, events_receive
+    from importorders.services.shipments import shipment_assign, shipment_create
+
+    now = clock.now()
+    for reference, partner_code, dealer_code, origin, destination, vessel, voyage in DEMO_SHIPMENTS:
+        if Shipment.objects.filter(reference=reference).exists():
+            continue
+        partner = LogisticsPartner.objects.get(code=partner_code)
+        vehicles = list(
+            Vehicle.objects.select_related("order").filter(
+                order__dealer__code=dealer_code, order__status__in=list(_DEMO_REACHED)
+            )
+        )
+        start = now - dt.timedelta(days=22)
+        shipment = shipment_create(
+            partner=partner,
+            actor=SEEDER,
+            reference=reference,
+            origin=origin,
+            destination=destination,
+            vessel=vessel,
+            voyage=voyage,
+            promised_at_dealer=clock.to_jst(start + dt.timedelta(days=30)).date(),
+        )
+        events = []
+        for vehicle in vehicles:
+            reached = [code for code, _ in _DEMO_DAYS].index(_DEMO_REACHED[vehicle.order.status])
+            # Release at the plant so that the last actual milestone was yesterday.
+            released = now - dt.timedelta(days=_DEMO_DAYS[reached][1] + 1)
+            shipment_assign(shipment=shipment, vehicle=vehicle, actor=SEEDER)
+            for position, (code, days) in enumerate(_DEMO_DAYS):
+                at = released + dt.timedelta(days=days)
+                base = {"vin": vehicle.vin, "code": code, "location": destination if days >= 20 else origin}
+                events.append(
+                    {
+                        **base,
+                        "event_id": f"{vehicle.vin}-{code}-PLN",
+                        "classifier": "PLN",
+                        "occurred_at": at.isoformat(),
+                    }
+                )
+                classifier = "ACT" if position <= reached else "EST"
+                events.append(
+                    {
+                        **base,
+                        "event_id": f"{vehicle.vin}-{code}-{classifier}",
+                        "classifier": classifier,
+                        "occurred_at": (at + dt.timedelta(hours=6)).isoformat(),
+                    }
+                )
+        actor = Actor.system("seed_demo")
+        events_receive(partner=partner, actor=actor, vocabulary="canonical", version="1", events=events)
+        while events_apply_pending(actor=actor):
+            pass

@@ -1,7 +1,7 @@
 """Row locks for importorders, in the one order every service takes them.
 
-Lock order: owner (Dealer, LogisticsPartner) → DealerMembership → API keys → Order → ChangeRequest
-→ VehicleException.
+Lock order: owner (Dealer, LogisticsPartner) → DealerMembership → API keys → Shipment → Order
+→ ChangeRequest → VehicleException.
 A service that needs two of these takes them in this order; a service that needs one takes just
 that one.
 """
@@ -16,6 +16,7 @@ from importorders.models import (
     LogisticsPartner,
     Order,
     PartnerAPIKey,
+    Shipment,
     VehicleException,
 )
 
@@ -33,6 +34,11 @@ def partner_lock(pk: int) -> LogisticsPartner:
 def api_key_lock(key: DealerAPIKey | PartnerAPIKey) -> DealerAPIKey | PartnerAPIKey:
     """An API key's row (either kind), locked for this transaction."""
     return lock_one(type(key).objects.all(), key.pk)
+
+
+def shipment_lock(pk: int) -> Shipment:
+    """A shipment's row, locked for this transaction (its projection is rewritten under it)."""
+    return lock_one(Shipment.objects.all(), pk)
 
 
 _ORDER_JOINS = ("trim__model_year__vehicle_model", "color", "dealer")

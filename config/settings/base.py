@@ -283,6 +283,9 @@ SPECTACULAR_SETTINGS = {
         "OrderKindEnum": "importorders.models.orders.OrderKind",
         "OrderEventKindEnum": "importorders.models.orders.OrderEventKind",
         "ActorKindEnum": "core.actors.ActorKindChoice",
+        "MilestoneEnum": "importorders.models.shipments.Milestone",
+        "ClassifierEnum": "importorders.models.shipments.Classifier",
+        "EventErrorCodeEnum": ["invalid", "unmapped_code", "unknown_vin"],
     },
 }
 
@@ -320,6 +323,13 @@ LOGGING = {
 # their day's rates around 10:00; a holiday's run finds yesterday's rate and changes nothing.
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": 60.0},
+    # Shipment events left unapplied (a lost task, a flushed queue, a killed worker) are re-queued.
+    "shipment-events-sweep": {"task": "importorders.shipment_events_sweep", "schedule": 60.0},
+    "idempotency-keys-purge": {"task": "importorders.idempotency_keys_purge", "schedule": 3600.0},
+    # Shipments gone quiet or slipping past their promise (thresholds in the admin).
+    "shipments-watch": {"task": "importorders.shipments_watch", "schedule": 3600.0},
+    # Partners' tracking APIs, each at its own interval and rate limit (pull adapters).
+    "partner-tracking-poll": {"task": "importorders.partner_tracking_poll", "schedule": 60.0},
     "fx-rate-import": {
         "task": "catalog.fx_rate_import",
         "schedule": crontab(
@@ -329,6 +339,17 @@ CELERY_BEAT_SCHEDULE = {
         ),
     },
 }
+
+# --- Partner events (docs/api.md, "Partner API") -------------------------------------------------
+# The sweeper re-queues the apply task for events that wait longer than this (the beat runs it
+# every minute), so a lost task costs minutes, never the broker's one-hour visibility timeout.
+SHIPMENT_EVENTS_SWEEP_MINUTES = env.float("SHIPMENT_EVENTS_SWEEP_MINUTES", default=3.0)
+# How long a partner's Idempotency-Key and its stored answer are kept (published in docs/api.md).
+IDEMPOTENCY_KEY_RETENTION_HOURS = env.int("IDEMPOTENCY_KEY_RETENTION_HOURS", default=24)
+# Pull adapters (partners' tracking APIs polled by the beat): timeout, answer size, longest backoff.
+TRACKING_FETCH_TIMEOUT = env.float("TRACKING_FETCH_TIMEOUT", default=10.0)
+TRACKING_FETCH_MAX_BYTES = env.int("TRACKING_FETCH_MAX_BYTES", default=2_000_000)
+TRACKING_BACKOFF_MAX_SECONDS = env.int("TRACKING_BACKOFF_MAX_SECONDS", default=3600)
 
 # --- FX rates: where the daily import reads the USD/JPY rate (docs/operations.md, "FX rates") ------
 # FX_SOURCE_FORMAT names a parser in catalog.services.fx_import.FORMATS: "bank_csv" (a Japanese

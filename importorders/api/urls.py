@@ -4,6 +4,7 @@ from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
 from importorders.api.changes import ChangeRequestViewSet
+from importorders.api.partner import PartnerEventsView, PartnerShipmentViewSet
 from importorders.api.vehicles import VehicleViewSet
 from importorders.api.views import DealerViewSet, OrderViewSet
 from importorders.api.watches import OrderWatchView
@@ -18,8 +19,10 @@ router.register(
 )
 
 router.register("vehicles", VehicleViewSet, basename="vehicle")
+router.register("partner/shipments", PartnerShipmentViewSet, basename="partner-shipment")
 
 urlpatterns = [
     *router.urls,
     re_path(r"^orders/(?P<reference>[A-Za-z0-9-]+)/watch/$", OrderWatchView.as_view(), name="order-watch"),
+    re_path(r"^partner/events/$", PartnerEventsView.as_view(), name="partner-events"),
 ]

@@ -10,9 +10,11 @@ from rest_framework.response import Response
 from catalog.api.serializers import CodeNameSerializer
 from core import clock
 from core.api.views import ScopedAPIMixin
+from core.errors import NotFound
 from importorders.api.serializers import OrderEventSerializer
-from importorders.models import OrderStatus, Vehicle
+from importorders.models import Classifier, Milestone, OrderEvent, OrderStatus, PartnerEvent, Vehicle
 from importorders.selectors.orders import order_event_list
+from importorders.selectors.shipments import vehicle_shipment_events
 from importorders.selectors.vehicles import vehicle_get, vehicle_list
 
 
@@ -51,18 +53,72 @@ class VehicleOrderSerializer(serializers.Serializer):
 
 
 class TimelineEntrySerializer(OrderEventSerializer):
-    """One fact of the vehicle's life; `source` says where it comes from (`order` for now; shipment
-    and compliance facts join the timeline as they come)."""
+    """One fact of the vehicle's life; `source` says where it comes from: `order` (an order event) or
+    `shipment` (a partner's shipment event: `kind` is `shipment_event`, `at` the time it names, and
+    `milestone`, `classifier` (`PLN` planned, `EST` estimated, `ACT` actual) and `location` say what)."""
 
     source = serializers.SerializerMethodField()
+    kind = serializers.CharField(help_text="The order event's kind, or `shipment_event`.")
+    milestone = serializers.SerializerMethodField()
+    classifier = serializers.SerializerMethodField()
+    location = serializers.SerializerMethodField()
 
     class Meta(OrderEventSerializer.Meta):
-        fields = ["source", *OrderEventSerializer.Meta.fields]
+        fields = ["source", *OrderEventSerializer.Meta.fields, "milestone", "classifier", "location"]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.ChoiceField(choices=["order"]))
+    @extend_schema_field(serializers.ChoiceField(choices=["order", "shipment"]))
     def get_source(self, event) -> str:
-        return "order"
+        return "shipment" if _shipment_event(event) else "order"
+
+    @extend_schema_field(serializers.ChoiceField(choices=Milestone.choices, allow_null=True))
+    def get_milestone(self, event) -> str | None:
+        fact = _shipment_event(event)
+        return fact.code if fact else None
+
+    @extend_schema_field(serializers.ChoiceField(choices=Classifier.choices, allow_null=True))
+    def get_classifier(self, event) -> str | None:
+        fact = _shipment_event(event)
+        return fact.classifier if fact else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True, help_text="UN/LOCODE."))
+    def get_location(self, event) -> str | None:
+        fact = _shipment_event(event)
+        return (fact.location or None) if fact else None
+
+
+def _shipment_event(entry) -> PartnerEvent | None:
+    return getattr(entry, "shipment_event", None)
+
+
+def shipment_timeline_entry(fact: PartnerEvent) -> OrderEvent:
+    """A shipment event in the shape of a timeline entry (an unsaved OrderEvent carrying the fact)."""
+    entry = OrderEvent(
+        kind="shipment_event",
+        at=fact.occurred_at,
+        reason=fact.remarks,
+        changes={"event_id": fact.event_id, "vessel": fact.vessel, "voyage": fact.voyage},
+        actor_kind=fact.actor_kind,
+        actor_ref=fact.actor_ref,
+        actor_label=fact.actor_label,
+    )
+    entry.shipment_event = fact
+    entry.actor_dealer_id = None
+    return entry
+
+
+class VehicleShipmentSerializer(serializers.Serializer):
+    """The shipment the vehicle is on: route, vessel, current milestone, the promise and the estimate."""
+
+    reference = serializers.CharField()
+    partner = serializers.CharField(source="partner.code")
+    origin = serializers.CharField()
+    destination = serializers.CharField()
+    vessel = serializers.CharField()
+    voyage = serializers.CharField()
+    current_milestone = serializers.CharField(help_text="Empty before the first actual event.")
+    promised_at_dealer = serializers.DateField(allow_null=True)
+    eta_at_dealer = serializers.DateTimeField(allow_null=True)
 
 
 class VehicleSerializer(serializers.ModelSerializer):
@@ -74,6 +130,7 @@ class VehicleSerializer(serializers.ModelSerializer):
     trim = CodeNameSerializer()
     color = CodeNameSerializer()
     plant = CodeNameSerializer()
+    shipment = VehicleShipmentSerializer(allow_null=True, source="current_shipment")
     timeline = TimelineEntrySerializer(many=True, source="timeline_entries")
 
     class Meta:
@@ -88,6 +145,7 @@ class VehicleSerializer(serializers.ModelSerializer):
             "plant",
             "build_date",
             "created_at",
+            "shipment",
             "timeline",
         ]
         read_only_fields = fields
@@ -114,15 +172,22 @@ class VehicleViewSet(ScopedAPIMixin, mixins.RetrieveModelMixin, viewsets.Generic
         return vehicle_list(caller=self.caller)
 
     @extend_schema(
-        summary="One vehicle by VIN: its build, its order and its timeline (order events, oldest first)",
+        summary="One vehicle by VIN: its build, its order, its shipment and one timeline (order and "
+        "shipment events, oldest first)",
         parameters=[VIN_PARAMETER],
         responses={200: VehicleSerializer},
     )
     def retrieve(self, request, *args, **kwargs):
         caller = self.caller
+        if caller.is_partner:
+            raise NotFound()  # partners read their vehicles through partner/shipments/
         vehicle = vehicle_get(caller=caller, vin=kwargs["vin"])
-        vehicle.timeline_entries = (
-            list(order_event_list(caller=caller, order=vehicle.order)) if vehicle.order_id else []
-        )
+        entries = list(order_event_list(caller=caller, order=vehicle.order)) if vehicle.order_id else []
+        entries += [
+            shipment_timeline_entry(fact) for fact in vehicle_shipment_events(caller=caller, vehicle=vehicle)
+        ]
+        vehicle.timeline_entries = sorted(entries, key=lambda entry: entry.at)
+        assignment = getattr(vehicle, "shipment_assignment", None)
+        vehicle.current_shipment = assignment.shipment if assignment is not None else None
         context = {"caller": caller, "today": clock.today_jst(), "request": request}
         return Response(VehicleSerializer(vehicle, context=context).data)

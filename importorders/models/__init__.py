@@ -8,15 +8,27 @@ from importorders.models.exceptions import (
     ExceptionStatus,
     VehicleException,
 )
+from importorders.models.inbox import PartnerEvent, PartnerIdempotencyKey
+from importorders.models.inbox_pull import PartnerCallLog, PartnerTrackingSource
 from importorders.models.keys import DealerAPIKey, PartnerAPIKey
 from importorders.models.orders import Order, OrderEvent, OrderKind, OrderStatus
 from importorders.models.partners import LogisticsPartner
+from importorders.models.shipments import (
+    Classifier,
+    Milestone,
+    Shipment,
+    ShipmentMilestone,
+    ShipmentThreshold,
+    ShipmentVehicle,
+    VocabularyMapping,
+)
 from importorders.models.vehicles import Vehicle
 from importorders.models.watches import OrderWatch
 
 __all__ = [
     "ChangeRequest",
     "ChangeRequestStatus",
+    "Classifier",
     "Dealer",
     "DealerAPIKey",
     "DealerMembership",
@@ -24,13 +36,23 @@ __all__ = [
     "ExceptionResolution",
     "ExceptionStatus",
     "LogisticsPartner",
+    "Milestone",
     "Order",
     "OrderEvent",
     "OrderKind",
     "OrderStatus",
     "OrderWatch",
     "PartnerAPIKey",
+    "PartnerCallLog",
+    "PartnerEvent",
+    "PartnerIdempotencyKey",
+    "PartnerTrackingSource",
     "Prefecture",
+    "Shipment",
+    "ShipmentMilestone",
+    "ShipmentThreshold",
+    "ShipmentVehicle",
     "Vehicle",
     "VehicleException",
+    "VocabularyMapping",
 ]

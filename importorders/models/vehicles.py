@@ -21,10 +21,9 @@ VIN_PATTERN = r"^[0-9A-HJ-NPR-Z]{17}$"
 
 
 class VehicleQuerySet(ScopedQuerySet):
-    """Vehicles a caller may see: the back office all, a dealer those of its own orders.
-
-    Partners see none for now (shipments assigned to them come later); a stock vehicle without an
-    order is the back office's alone.
+    """Vehicles a caller may see: the back office all, a dealer those of its own orders, a partner
+    those on its shipments (importorders.models.shipments); a stock vehicle without an order and off
+    every shipment is the back office's alone.
     """
 
     def restrict(self, caller: Caller) -> VehicleQuerySet:
@@ -32,6 +31,8 @@ class VehicleQuerySet(ScopedQuerySet):
             return self
         if caller.is_dealer:
             return self.filter(order__dealer_id=caller.dealer_id)
+        if caller.is_partner:
+            return self.filter(shipment_assignment__shipment__partner_id=caller.partner_id)
         return self.none()
 
 

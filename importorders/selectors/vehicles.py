@@ -11,8 +11,16 @@ from core.errors import NotFound
 from core.scoping import get_scoped_or_404, scoped, selector
 from importorders.models import Order, OrderStatus, Vehicle
 
-# What a vehicle's detail shows, joined in the one query that loads it.
-_VEHICLE_JOINS = ("order__dealer", "plant", "model_year__vehicle_model", "trim", "color")
+# What a vehicle's detail shows, joined in the one query that loads it. The shipment it is on is
+# visible to whoever sees the vehicle (a dealer's vehicle's shipment is the dealer's to see).
+_VEHICLE_JOINS = (
+    "order__dealer",
+    "plant",
+    "model_year__vehicle_model",
+    "trim",
+    "color",
+    "shipment_assignment__shipment__partner",
+)
 
 
 @selector

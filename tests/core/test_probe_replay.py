@@ -281,7 +281,12 @@ WRITERS = {
     "api:order-change-request-withdraw": DEALER_WRITERS,
     "api:order-assign-vin": {"operations"},
     "api:order-assign-vins": {"operations"},
+    # Partner keys only (the replay has no partner caller): everyone here is refused before the body.
+    "api:partner-events": set(),
 }
+# Lists only partner keys read: the replay's callers are refused (403) before the cursor is read
+# (a NUL in the query string itself is refused by the middleware first: 400 for everyone).
+PARTNER_ONLY_LISTS = {"/api/v1/partner/shipments/"}
 # Endpoints that read a multipart file only: a JSON body is the wrong media type (415) whatever it holds.
 MULTIPART_ONLY = {"api:order-assign-vins"}
 # Moves that take no body: whatever body is sent, the move is judged (here: 409, the probes' order
@@ -338,7 +343,8 @@ def probes(all_routes: list[Route]) -> list[Probe]:
     for url in lists:
         add(Probe(f"nul cursor {url}", "GET", f"{url}?cursor={NUL_CURSOR}", "anonymous", expect=401))
         for caller in authenticated:
-            add(Probe(f"nul cursor {url}", "GET", f"{url}?cursor={NUL_CURSOR}", caller, expect=400))
+            expect = 403 if url in PARTNER_ONLY_LISTS else 400
+            add(Probe(f"nul cursor {url}", "GET", f"{url}?cursor={NUL_CURSOR}", caller, expect=expect))
         for caller in ("dealer_key", "operations"):
             add(Probe(f"garbage cursor {url}", "GET", f"{url}?cursor=%%%", caller))
             add(Probe(f"page size {url}", "GET", f"{url}?page_size=abc", caller))

@@ -86,7 +86,7 @@ def test_celery_is_configured_for_production_on_purpose():
     assert conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
 
 
-def test_the_periodic_tasks_are_the_worker_heartbeat_and_the_fx_import():
+def test_the_periodic_tasks_are_the_heartbeat_the_fx_import_and_the_shipment_sweeps():
     """docs/operations.md and the settings describe exactly this schedule: update them together."""
     from celery.schedules import crontab
 
@@ -94,6 +94,10 @@ def test_the_periodic_tasks_are_the_worker_heartbeat_and_the_fx_import():
 
     assert app.conf.beat_schedule == {
         "worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": 60.0},
+        "shipment-events-sweep": {"task": "importorders.shipment_events_sweep", "schedule": 60.0},
+        "idempotency-keys-purge": {"task": "importorders.idempotency_keys_purge", "schedule": 3600.0},
+        "shipments-watch": {"task": "importorders.shipments_watch", "schedule": 3600.0},
+        "partner-tracking-poll": {"task": "importorders.partner_tracking_poll", "schedule": 60.0},
         "fx-rate-import": {
             "task": "catalog.fx_rate_import",
             "schedule": crontab(minute=30, hour=10, day_of_week="mon-fri"),

@@ -338,6 +338,7 @@ def test_the_defaults_are_as_documented():
     dealer_kinds = {k.key: k for k in kinds.all_kinds() if k.audience == "dealer"}
 
     assert {key for key, kind in dealer_kinds.items() if kind.email_default} == {
+        "shipment.exception",
         "order.confirmed",
         "order.rejected",
         "order.scheduled",
@@ -346,7 +347,9 @@ def test_the_defaults_are_as_documented():
         "order.cancelled",
     }
     assert {f"order.{status}" for status in EMAIL_BY_DEFAULT} <= set(dealer_kinds)
-    assert set(dealer_kinds) == {f"order.{s}" for s in OrderStatus.values if s != OrderStatus.DRAFT}
+    assert set(dealer_kinds) == {f"order.{s}" for s in OrderStatus.values if s != OrderStatus.DRAFT} | {
+        "shipment.exception"
+    }
     assert all(kind.in_app_default for kind in kinds.all_kinds())
     assert {k.key for k in kinds.all_kinds() if k.audience == "operations" and not k.email_default} == {
         "queue.submitted",

@@ -1,0 +1,77 @@
+"""Idempotency keys of the partner API: a retried batch gets the stored answer.
+
+A partner's `Idempotency-Key` is claimed in its own short transaction before the batch is stored
+(state `in_flight`); the answer is stored with it when the batch commits (`done`). The same key:
+with the same body, the stored answer again (or 409 while the first is in flight); with another
+body, 422. Keys are the partner's own (another partner's key of the same text is another key) and
+are kept IDEMPOTENCY_KEY_RETENTION_HOURS (published in docs/api.md), then deleted by a beat task.
+A batch that fails (a crash, a refused body) releases its key, so the partner may retry it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from core import clock
+from core.errors import Conflict, Unprocessable
+from importorders.models import LogisticsPartner, PartnerIdempotencyKey
+
+
+def body_digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def idempotent_call(
+    *, partner: LogisticsPartner, key: str, body: bytes, call: Callable[[], tuple[int, Any]]
+) -> tuple[int, Any]:
+    """Run `call` (returning status and body) once per (partner, key); a retry gets its answer."""
+    digest = body_digest(body)
+    _expire(partner, key)
+    try:
+        with transaction.atomic():
+            claim = PartnerIdempotencyKey.objects.create(partner=partner, key=key, body_sha256=digest)
+    except IntegrityError:
+        stored = PartnerIdempotencyKey.objects.get(partner=partner, key=key)
+        if stored.body_sha256 != digest:
+            raise Unprocessable(
+                _("This Idempotency-Key was used with another body."), code="idempotency_key_reused"
+            ) from None
+        if stored.state != PartnerIdempotencyKey.State.DONE:
+            raise Conflict(
+                _("A request with this Idempotency-Key is still being processed."),
+                code="idempotency_key_in_flight",
+            ) from None
+        return stored.status_code, stored.response
+    try:
+        with transaction.atomic():
+            status, answer = call()
+            # Stored in the batch's own transaction: the answer exists exactly when the batch does.
+            PartnerIdempotencyKey.objects.filter(pk=claim.pk).update(
+                state=PartnerIdempotencyKey.State.DONE, status_code=status, response=answer
+            )
+    except BaseException:
+        PartnerIdempotencyKey.objects.filter(
+            pk=claim.pk, state=PartnerIdempotencyKey.State.IN_FLIGHT
+        ).delete()
+        raise
+    return status, answer
+
+
+def _expire(partner: LogisticsPartner, key: str) -> None:
+    """A key past its retention is forgotten before it is looked at (the purge may not have run)."""
+    cutoff = clock.now() - dt.timedelta(hours=settings.IDEMPOTENCY_KEY_RETENTION_HOURS)
+    PartnerIdempotencyKey.objects.filter(partner=partner, key=key, created_at__lt=cutoff).delete()
+
+
+def idempotency_keys_purge() -> int:
+    """Delete every idempotency key older than the retention; returns how many."""
+    cutoff = clock.now() - dt.timedelta(hours=settings.IDEMPOTENCY_KEY_RETENTION_HOURS)
+    deleted, _rows = PartnerIdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

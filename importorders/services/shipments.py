@@ -1,0 +1,160 @@
+"""Shipments: schedule one (operations), put vehicles on it, and project its events onto it.
+
+`shipment_project` recomputes a shipment's milestones (planned, estimated, actual per milestone),
+its current milestone, its at-dealer estimate and its last event from every applied event that is
+not retracted, so the result depends only on the set of events, never on the order they came in.
+For each milestone and classifier the event that wins is the one reported last (`reported_at`, else
+`occurred_at`), ties broken by event ID.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.actors import Actor
+from core.errors import Conflict, ValidationFailed
+from importorders.locks import shipment_lock
+from importorders.models import (
+    Classifier,
+    LogisticsPartner,
+    Milestone,
+    PartnerEvent,
+    Shipment,
+    ShipmentMilestone,
+    ShipmentVehicle,
+    Vehicle,
+)
+from importorders.models.shipments import LOCODE_PATTERN, ROUTE
+
+
+def _check_locode(field: str, value: str) -> str:
+    value = (value or "").strip().upper()
+    if not re.fullmatch(LOCODE_PATTERN, value):
+        raise ValidationFailed(
+            fields={field: [_("A UN/LOCODE is five characters: the country (2 letters) and the place (3).")]}
+        )
+    return value
+
+
+def shipment_create(
+    *,
+    partner: LogisticsPartner,
+    actor: Actor,
+    reference: str,
+    origin: str,
+    destination: str,
+    vessel: str = "",
+    voyage: str = "",
+    promised_at_dealer: dt.date | None = None,
+) -> Shipment:
+    """Schedule a shipment with a partner; the promised at-dealer date is set here, once."""
+    origin = _check_locode("origin", origin)
+    destination = _check_locode("destination", destination)
+    reference = reference.strip()
+    if not reference:
+        raise ValidationFailed(fields={"reference": [_("This field is required.")]})
+    with transaction.atomic():
+        existing = Shipment.objects.filter(reference=reference).first()
+        if existing is not None:
+            if (existing.partner_id, existing.origin, existing.destination) == (
+                partner.pk,
+                origin,
+                destination,
+            ):
+                return existing
+            raise Conflict(_("A shipment with this reference exists."), code="shipment_exists")
+        shipment = Shipment(
+            reference=reference,
+            partner=partner,
+            origin=origin,
+            destination=destination,
+            vessel=vessel.strip(),
+            voyage=voyage.strip(),
+            promised_at_dealer=promised_at_dealer,
+        )
+        shipment.actor_fill(actor)
+        shipment.full_clean()
+        shipment.save()
+    return shipment
+
+
+def shipment_assign(*, shipment: Shipment, vehicle: Vehicle, actor: Actor) -> ShipmentVehicle:
+    """Put a vehicle on a shipment (a vehicle is on one at a time).
+
+    Moving it from another shipment is allowed until that shipment has events about it (409 then).
+    """
+    with transaction.atomic():
+        shipment_lock(shipment.pk)
+        current = ShipmentVehicle.objects.select_for_update().filter(vehicle=vehicle).first()
+        if current is not None and current.shipment_id == shipment.pk:
+            return current
+        if current is not None:
+            if PartnerEvent.objects.filter(shipment_id=current.shipment_id, vehicle=vehicle).exists():
+                raise Conflict(
+                    _("This vehicle has events on shipment %(reference)s: it cannot move to another.")
+                    % {"reference": current.shipment.reference},
+                    code="vehicle_on_shipment",
+                )
+            current.shipment = shipment
+            current.actor_fill(actor)
+            current.save()
+            return current
+        assignment = ShipmentVehicle(shipment=shipment, vehicle=vehicle)
+        assignment.actor_fill(actor)
+        assignment.save()
+    return assignment
+
+
+def _winner_key(event: PartnerEvent) -> tuple:
+    return (event.reported_at or event.occurred_at, event.occurred_at, event.event_id)
+
+
+_TIME_FIELDS = {
+    Classifier.PLANNED: "planned_at",
+    Classifier.ESTIMATED: "estimated_at",
+    Classifier.ACTUAL: "actual_at",
+}
+
+
+def shipment_project(*, shipment_id: int) -> Shipment:
+    """Rewrite the shipment's projection from its applied, unretracted events (under its lock)."""
+    with transaction.atomic():
+        shipment = shipment_lock(shipment_id)
+        events = PartnerEvent.objects.filter(
+            shipment_id=shipment_id, applied_at__isnull=False, retracted=False, retracts=""
+        ).only("code", "classifier", "occurred_at", "reported_at", "event_id")
+        winners: dict[tuple[str, str], PartnerEvent] = {}
+        last_event_at = None
+        for event in events:
+            slot = (event.code, event.classifier)
+            if slot not in winners or _winner_key(event) > _winner_key(winners[slot]):
+                winners[slot] = event
+            if last_event_at is None or event.occurred_at > last_event_at:
+                last_event_at = event.occurred_at
+        times: dict[str, dict[str, dt.datetime]] = {}
+        for (code, classifier), event in winners.items():
+            times.setdefault(code, {})[_TIME_FIELDS[classifier]] = event.occurred_at
+        ShipmentMilestone.objects.filter(shipment_id=shipment_id).delete()
+        ShipmentMilestone.objects.bulk_create(
+            [
+                ShipmentMilestone(shipment_id=shipment_id, code=code, **values)
+                for code, values in sorted(times.items(), key=lambda item: _route_rank(item[0]))
+            ]
+        )
+        reached = [code for code in ROUTE if "actual_at" in times.get(code, {})]
+        shipment.current_milestone = reached[-1] if reached else ""
+        at_dealer = times.get(Milestone.DELIVERED_TO_DEALER, {})
+        shipment.eta_at_dealer = (
+            at_dealer.get("actual_at") or at_dealer.get("estimated_at") or at_dealer.get("planned_at")
+        )
+        shipment.last_event_at = last_event_at
+        shipment.save(update_fields=["current_milestone", "eta_at_dealer", "last_event_at", "updated_at"])
+    return shipment
+
+
+def _route_rank(code: str) -> int:
+    return ROUTE.index(code) if code in ROUTE else len(ROUTE) + list(Milestone.values).index(code)
