@@ -562,8 +562,30 @@ class AutomobileTaxBracketAdmin(CatalogAdmin):
         "amount_jpy",
         "effective_from",
         "effective_to",
+        "source",
     )
     list_filter = ("effective_from",)
+
+
+@admin.register(m.TonnageTaxBracket)
+class TonnageTaxBracketAdmin(CatalogAdmin):
+    list_display = (
+        "weight_over_kg",
+        "weight_upto_kg",
+        "years",
+        "amount_jpy",
+        "effective_from",
+        "effective_to",
+    )
+    list_filter = ("years", "effective_from")
+    search_fields = ("source",)
+
+
+@admin.register(m.CompulsoryInsurancePremium)
+class CompulsoryInsurancePremiumAdmin(CatalogAdmin):
+    list_display = ("months", "amount_jpy", "effective_from", "effective_to", "source")
+    list_filter = ("months", "effective_from")
+    search_fields = ("source",)
 
 
 @admin.register(m.RecyclingDeposit)

@@ -124,7 +124,7 @@ class TrimPrice(TimeStampedModel):
 
 
 class OptionPrice(TimeStampedModel):
-    """An option's FOB price in USD on a price list."""
+    """An option's FOB price in USD on a price list, and its suggested retail price in Japan."""
 
     price_list = models.ForeignKey(
         PriceList, on_delete=models.CASCADE, related_name="option_prices", verbose_name=_("price list")
@@ -133,6 +133,7 @@ class OptionPrice(TimeStampedModel):
         Option, on_delete=models.PROTECT, related_name="prices", verbose_name=_("option")
     )
     fob_usd = usd_field(_("FOB (USD)"))
+    suggested_retail_jpy = jpy_field(_("suggested retail (JPY)"), null=True, blank=True)
     history = AuditedHistory()
     objects = PriceRowQuerySet.as_manager()
 
@@ -159,6 +160,7 @@ class ColorPrice(TimeStampedModel):
         Color, on_delete=models.PROTECT, related_name="prices", verbose_name=_("colour")
     )
     fob_usd = usd_field(_("FOB (USD)"))
+    suggested_retail_jpy = jpy_field(_("suggested retail (JPY)"), null=True, blank=True)
     history = AuditedHistory()
     objects = PriceRowQuerySet.as_manager()
 
