@@ -5,6 +5,7 @@ from importorders.models.dealers import Dealer, DealerMembership, Prefecture
 from importorders.models.keys import DealerAPIKey, PartnerAPIKey
 from importorders.models.orders import Order, OrderEvent, OrderKind, OrderStatus
 from importorders.models.partners import LogisticsPartner
+from importorders.models.quotes import SavedQuote
 from importorders.models.vehicles import Vehicle
 from importorders.models.watches import OrderWatch
 
@@ -22,5 +23,6 @@ __all__ = [
     "OrderWatch",
     "PartnerAPIKey",
     "Prefecture",
+    "SavedQuote",
     "Vehicle",
 ]
