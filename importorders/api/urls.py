@@ -4,6 +4,7 @@ from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
 from importorders.api.changes import ChangeRequestViewSet
+from importorders.api.quotes import SavedQuoteViewSet
 from importorders.api.vehicles import VehicleViewSet
 from importorders.api.views import DealerViewSet, OrderViewSet
 from importorders.api.watches import OrderWatchView
@@ -18,6 +19,7 @@ router.register(
 )
 
 router.register("vehicles", VehicleViewSet, basename="vehicle")
+router.register("quotes", SavedQuoteViewSet, basename="quote")
 
 urlpatterns = [
     *router.urls,
