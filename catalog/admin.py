@@ -697,13 +697,34 @@ class TaxRuleAdmin(PeriodColumns, CatalogAdmin):
 
 @admin.register(m.AutomobileTaxBracket)
 class AutomobileTaxBracketAdmin(PeriodColumns, CatalogAdmin):
-    list_display = ("displacement_over_cc", "displacement_upto_cc", "amount", "starts", "until")
+    list_display = ("displacement_over_cc", "displacement_upto_cc", "amount", "starts", "until", "source")
 
     @admin.display(description=_("amount"), ordering="amount_jpy")
     def amount(self, obj: m.AutomobileTaxBracket) -> str:
         return amount_text(obj.amount_jpy, "JPY")
 
     list_filter = ("effective_from",)
+
+
+@admin.register(m.TonnageTaxBracket)
+class TonnageTaxBracketAdmin(CatalogAdmin):
+    list_display = (
+        "weight_over_kg",
+        "weight_upto_kg",
+        "years",
+        "amount_jpy",
+        "effective_from",
+        "effective_to",
+    )
+    list_filter = ("years", "effective_from")
+    search_fields = ("source",)
+
+
+@admin.register(m.CompulsoryInsurancePremium)
+class CompulsoryInsurancePremiumAdmin(CatalogAdmin):
+    list_display = ("months", "amount_jpy", "effective_from", "effective_to", "source")
+    list_filter = ("months", "effective_from")
+    search_fields = ("source",)
 
 
 @admin.register(m.RecyclingDeposit)

@@ -264,6 +264,24 @@ AUTOMOBILE_TAX = [
     (4500, 6000, 87_000), (6000, None, 110_000),
 ]  # fmt: skip
 AUTOMOBILE_TAX_FROM = dt.date(2019, 10, 1)
+AUTOMOBILE_TAX_SOURCE = "Local Tax Act art. 147 (private passenger cars first registered from 2019-10-01)"
+
+# Motor vehicle tonnage tax at a new private passenger car's first registration, paid for the first
+# inspection period of 3 years: ¥4,100 per 0.5 t per year (the rate for a car with no eco-car
+# reduction), by vehicle weight in 0.5 t brackets: (over kg, up to kg, 3-year amount).
+TONNAGE_TAX_YEARS = 3
+TONNAGE_TAX = [(over, over + 500, 12_300 * (over // 500 + 1)) for over in range(0, 5000, 500)]
+TONNAGE_TAX_FROM = dt.date(2012, 5, 1)
+TONNAGE_TAX_SOURCE = (
+    "MLIT tonnage tax table: new registration, private passenger car, 3 years, no eco-car reduction"
+)
+
+# Compulsory automobile liability insurance (自賠責), private passenger car, mainland Japan (not
+# remote islands or Okinawa): the standard premiums by period in months.
+COMPULSORY_INSURANCE = [(37, 24_190), (36, 23_690), (25, 18_160), (24, 17_650), (13, 12_010), (12, 11_500)]
+COMPULSORY_INSURANCE_FROM = dt.date(2023, 4, 1)
+COMPULSORY_INSURANCE_SOURCE = "GIROJ standard CALI premiums of 2023-04-01: private passenger car, mainland"
+RECYCLING_DEPOSIT_SOURCE = "Japan Automobile Recycling Promotion Center: the model's recycling fee"
 
 FX_DAYS = 60
 # Recycling deposits per model: the amounts in force for the vehicles the demo sells.
@@ -429,6 +447,12 @@ def _seed_colors(makers, trims) -> None:
                 m.TrimColor.objects.get_or_create(trim=trim, color=color)
 
 
+def demo_retail(usd: str) -> int:
+    """An option's or colour's illustrative suggested retail price (before consumption tax): its FOB
+    at about ¥200 a dollar (landed cost and a dealer's margin), in whole ¥1,000."""
+    return int(Decimal(usd) * 200 / 1000) * 1000
+
+
 def _price_csv(maker_code: str, discount: Decimal) -> bytes:
     """The demo prices of one maker in the price-list CSV format."""
     lines = ["kind,model,code,amount,currency"]
@@ -439,9 +463,11 @@ def _price_csv(maker_code: str, discount: Decimal) -> bytes:
     for code, (maker, model, *_rest, usd) in OPTIONS.items():
         if maker == maker_code:
             lines.append(f"option_fob,{model or ''},{code},{usd},USD")
+            lines.append(f"option_retail,{model or ''},{code},{demo_retail(usd)},JPY")
     for code, (maker, _ja, _en, _hex, _paint, usd, _not_on) in COLORS.items():
         if maker == maker_code:
             lines.append(f"color_fob,,{code},{usd},USD")
+            lines.append(f"color_retail,,{code},{demo_retail(usd)},JPY")
     for model, (freight, (kind, amount, currency)) in LOGISTICS.items():
         if MODELS[model][0] == maker_code:
             lines.append(f"freight,{model},,{freight},USD")
@@ -524,11 +550,28 @@ def _seed_taxes(models) -> None:
         m.AutomobileTaxBracket.objects.update_or_create(
             effective_from=AUTOMOBILE_TAX_FROM,
             displacement_over_cc=over,
-            defaults={"displacement_upto_cc": upto, "amount_jpy": Decimal(amount)},
+            defaults={
+                "displacement_upto_cc": upto,
+                "amount_jpy": Decimal(amount),
+                "source": AUTOMOBILE_TAX_SOURCE,
+            },
+        )
+    for over, upto, amount in TONNAGE_TAX:
+        m.TonnageTaxBracket.objects.update_or_create(
+            years=TONNAGE_TAX_YEARS,
+            effective_from=TONNAGE_TAX_FROM,
+            weight_over_kg=over,
+            defaults={"weight_upto_kg": upto, "amount_jpy": Decimal(amount), "source": TONNAGE_TAX_SOURCE},
+        )
+    for months, amount in COMPULSORY_INSURANCE:
+        m.CompulsoryInsurancePremium.objects.update_or_create(
+            months=months,
+            effective_from=COMPULSORY_INSURANCE_FROM,
+            defaults={"amount_jpy": Decimal(amount), "source": COMPULSORY_INSURANCE_SOURCE},
         )
     for code, model in models.items():
         m.RecyclingDeposit.objects.update_or_create(
             vehicle_model=model,
             effective_from=RECYCLING_DEPOSIT_FROM,
-            defaults={"amount_jpy": Decimal(MODELS[code][8])},
+            defaults={"amount_jpy": Decimal(MODELS[code][8]), "source": RECYCLING_DEPOSIT_SOURCE},
         )

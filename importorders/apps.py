@@ -41,12 +41,47 @@ class ImportOrdersConfig(AppConfig):
 
     @staticmethod
     def _register_navigation() -> None:
+        from core import home
         from core.navigation import NavEntry, register
         from importorders.views.orders import sees_orders
 
         register(
             NavEntry(
                 label=_("Orders"), url_name="orders:list", namespace="orders", visible=sees_orders, order=20
+            )
+        )
+
+        def quotes_visible(caller) -> bool:
+            return caller.kind == "user" and caller.is_dealer
+
+        def valid_quotes(caller) -> int:
+            from core import clock
+            from core.scoping import scoped
+            from importorders.models import SavedQuote
+
+            return scoped(SavedQuote, caller).filter(valid_until__gte=clock.today_jst()).count()
+
+        register(
+            NavEntry(
+                label=_("Quotes"),
+                url_name="quotes:list",
+                namespace="quotes",
+                visible=quotes_visible,
+                order=15,
+            )
+        )
+        home.register(
+            home.HomeCard(
+                title=_("Saved quotes"),
+                description=_(
+                    "Quotes you saved for customers, at their locked prices until they expire: print the "
+                    "estimate again, or order the build."
+                ),
+                url_name="quotes:list",
+                visible=quotes_visible,
+                order=15,
+                count=valid_quotes,
+                count_label=_("valid"),
             )
         )
 

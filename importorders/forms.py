@@ -139,6 +139,8 @@ class OrderCreateForm(OrderTermsForm):
     trim = forms.CharField(max_length=CODE_MAX_LENGTH, widget=forms.HiddenInput)
     color = forms.CharField(max_length=CODE_MAX_LENGTH, required=False, widget=forms.HiddenInput)
     options = CodeListField(max_count=MAX_OPTIONS)
+    # The saved quote the build came from (importorders.views.quotes), recorded on the order's event.
+    quote = forms.CharField(max_length=20, required=False, widget=forms.HiddenInput)
 
     def changes(self, trim) -> OrderChanges:
         return OrderChanges(

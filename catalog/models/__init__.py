@@ -15,7 +15,14 @@ from catalog.models.pricing import (
     PriceListStatus,
     TrimPrice,
 )
-from catalog.models.taxes import AutomobileTaxBracket, RecyclingDeposit, TaxKind, TaxRule
+from catalog.models.taxes import (
+    AutomobileTaxBracket,
+    CompulsoryInsurancePremium,
+    RecyclingDeposit,
+    TaxKind,
+    TaxRule,
+    TonnageTaxBracket,
+)
 from catalog.models.vehicles import (
     BodyType,
     Drive,
@@ -33,6 +40,7 @@ __all__ = [
     "CertificationRoute",
     "Color",
     "ColorPrice",
+    "CompulsoryInsurancePremium",
     "Drive",
     "FeeType",
     "FxRate",
@@ -60,6 +68,7 @@ __all__ = [
     "RuleKind",
     "TaxKind",
     "TaxRule",
+    "TonnageTaxBracket",
     "Trim",
     "TrimColor",
     "TrimOption",

@@ -125,7 +125,7 @@ class TrimPrice(TimeStampedModel):
 
 
 class OptionPrice(TimeStampedModel):
-    """An option's FOB price in USD on a price list."""
+    """An option's FOB price in USD on a price list, and its suggested retail price in Japan."""
 
     price_list = models.ForeignKey(
         PriceList, on_delete=models.CASCADE, related_name="option_prices", verbose_name=_("price list")
@@ -134,6 +134,7 @@ class OptionPrice(TimeStampedModel):
         Option, on_delete=models.PROTECT, related_name="prices", verbose_name=_("option")
     )
     fob_usd = usd_field(_("FOB (USD)"))
+    suggested_retail_jpy = jpy_field(_("suggested retail (JPY)"), null=True, blank=True)
     history = AuditedHistory()
     objects = PriceRowQuerySet.as_manager()
 
@@ -160,6 +161,7 @@ class ColorPrice(TimeStampedModel):
         Color, on_delete=models.PROTECT, related_name="prices", verbose_name=_("colour")
     )
     fob_usd = usd_field(_("FOB (USD)"))
+    suggested_retail_jpy = jpy_field(_("suggested retail (JPY)"), null=True, blank=True)
     history = AuditedHistory()
     objects = PriceRowQuerySet.as_manager()
 

@@ -78,6 +78,7 @@ class AutomobileTaxBracket(TimeStampedModel):
     amount_jpy = jpy_field(_("annual tax (JPY)"))
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
     history = AuditedHistory()
     objects = CatalogQuerySet.as_manager()
 
@@ -120,6 +121,7 @@ class RecyclingDeposit(TimeStampedModel):
     amount_jpy = jpy_field(_("amount (JPY)"))
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
     history = AuditedHistory()
     objects = CatalogQuerySet.as_manager()
 
@@ -139,3 +141,80 @@ class RecyclingDeposit(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.vehicle_model_id} JPY {self.amount_jpy} from {self.effective_from}"
+
+
+class TonnageTaxBracket(TimeStampedModel):
+    """Motor vehicle tonnage tax (自動車重量税) paid at an inspection, by vehicle weight.
+
+    One row is the amount for one weight bracket (0.5 t steps) and one inspection period in years
+    (3 for a new private passenger car's first registration), over a period of dates.
+    """
+
+    weight_over_kg = models.PositiveIntegerField(_("vehicle weight over (kg)"))
+    weight_upto_kg = models.PositiveIntegerField(
+        _("vehicle weight up to (kg)"), null=True, blank=True, help_text=_("Empty for the top bracket.")
+    )
+    years = models.PositiveSmallIntegerField(_("years"), help_text=_("The inspection period it pays for."))
+    amount_jpy = jpy_field(_("tax (JPY)"))
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    history = AuditedHistory()
+    objects = CatalogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tonnage tax bracket")
+        verbose_name_plural = _("tonnage tax brackets")
+        ordering = ("-effective_from", "years", "weight_over_kg")
+        indexes = [
+            models.Index(fields=("years", "effective_from", "weight_over_kg"), name="catalog_tonnage_lookup")
+        ]
+        constraints = [
+            effective_dates_valid("catalog_tonnagetaxbracket"),
+            models.UniqueConstraint(
+                fields=("years", "effective_from", "weight_over_kg"), name="catalog_tonnagetaxbracket_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_upto_kg__isnull=True) | Q(weight_upto_kg__gt=F("weight_over_kg")),
+                name="catalog_tonnagetaxbracket_bounds",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_jpy__gte=0) & Q(years__gt=0), name="catalog_tonnagetaxbracket_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        upto = self.weight_upto_kg or "∞"
+        return f"{self.weight_over_kg}-{upto} kg, {self.years} y: JPY {self.amount_jpy}"
+
+
+class CompulsoryInsurancePremium(TimeStampedModel):
+    """Compulsory automobile liability insurance (自賠責保険) for a private passenger car, by period.
+
+    A new car is insured for 37 months at its first registration (the 36-month first inspection
+    period and a month's margin); the premium is one row per period in months, over dates.
+    """
+
+    months = models.PositiveSmallIntegerField(_("period (months)"))
+    amount_jpy = jpy_field(_("premium (JPY)"))
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    history = AuditedHistory()
+    objects = CatalogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("compulsory insurance premium")
+        verbose_name_plural = _("compulsory insurance premiums")
+        ordering = ("-effective_from", "months")
+        indexes = [models.Index(fields=("months", "effective_from"), name="catalog_cali_lookup")]
+        constraints = [
+            effective_dates_valid("catalog_compulsoryinsurance"),
+            models.UniqueConstraint(fields=("months", "effective_from"), name="catalog_compulsoryins_unique"),
+            models.CheckConstraint(
+                condition=Q(amount_jpy__gte=0) & Q(months__gt=0), name="catalog_compulsoryins_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.months} months: JPY {self.amount_jpy} from {self.effective_from}"

@@ -9,7 +9,9 @@ kind            model                  code            currency  bounds
 trim_fob        the trim's model       trim code       USD       1,000 - 500,000
 trim_retail     the trim's model       trim code       JPY       1,000,000 - 100,000,000
 option_fob      option's model or ""   option code     USD       0 - 50,000
+option_retail   option's model or ""   option code     JPY       0 - 10,000,000 (needs option_fob)
 color_fob       ""                     colour code     USD       0 - 10,000
+color_retail    ""                     colour code     JPY       0 - 2,000,000 (needs color_fob)
 freight         model                  ""              USD       100 - 20,000
 insurance_rate  model                  ""              RATE      0 - 0.05 (of FOB)
 insurance       model                  ""              USD       0 - 5,000
@@ -79,7 +81,9 @@ KINDS: dict[str, KindSpec] = {
     "trim_fob": KindSpec("USD", 2, Decimal(1_000), Decimal(500_000), True, True),
     "trim_retail": KindSpec("JPY", 0, Decimal(1_000_000), Decimal(100_000_000), True, True),
     "option_fob": KindSpec("USD", 2, Decimal(0), Decimal(50_000), False, True),
+    "option_retail": KindSpec("JPY", 0, Decimal(0), Decimal(10_000_000), False, True),
     "color_fob": KindSpec("USD", 2, Decimal(0), Decimal(10_000), False, True),
+    "color_retail": KindSpec("JPY", 0, Decimal(0), Decimal(2_000_000), False, True),
     "freight": KindSpec("USD", 2, Decimal(100), Decimal(20_000), True, False),
     "insurance_rate": KindSpec("RATE", 5, Decimal(0), Decimal("0.05"), True, False),
     "insurance": KindSpec("USD", 2, Decimal(0), Decimal(5_000), True, False),
@@ -272,7 +276,7 @@ def _parse(raw: bytes) -> tuple[list[_Row], RowErrors, set[Key]]:
             row_errors.append(_("A %(kind)s row needs a code.") % {"kind": kind})
         if not spec.needs_code and code:
             row_errors.append(_("A %(kind)s row has no code.") % {"kind": kind})
-        if kind == "color_fob" and model:
+        if kind in ("color_fob", "color_retail") and model:
             row_errors.append(_("A colour is priced for the maker: leave the model empty."))
         if currency != spec.currency:
             row_errors.append(
@@ -407,7 +411,7 @@ class _Resolver:
         options = {
             code: (pk, model_id)
             for code, pk, model_id in Option.objects.filter(
-                maker_id=maker_id, code__in=codes["option_fob"]
+                maker_id=maker_id, code__in=codes["option_fob"] | codes["option_retail"]
             ).values_list("code", "id", "vehicle_model_id")
         }
         colors = dict(Color.objects.filter(maker_id=maker_id).values_list("code", "id"))
@@ -438,7 +442,7 @@ class _Resolver:
                     )
                 else:
                     target_id = found[0]
-            elif row.kind == "option_fob":
+            elif row.kind in ("option_fob", "option_retail"):
                 found = options.get(row.code)
                 if found is None:
                     row_errors.append(_("Unknown option %(code)s.") % {"code": row.code})
@@ -449,7 +453,7 @@ class _Resolver:
                     )
                 else:
                     target_id = found[0]
-            elif row.kind == "color_fob":
+            elif row.kind in ("color_fob", "color_retail"):
                 target_id = colors.get(row.code)
                 zero_padded = _zero_padded(row.code, colors)
                 if target_id is None and zero_padded:
@@ -485,6 +489,7 @@ class _Resolver:
         """Rules between rows: a retail price needs the FOB; freight and one insurance go together."""
         errors: RowErrors = {}
         priced_trims = {code for kind, _model, code in present if kind == "trim_fob"}
+        priced = {(kind, code) for kind, _model, code in present if kind in ("option_fob", "color_fob")}
         by_model: dict[str, set[str]] = {}
         for kind, model, _code in present:
             if kind in ("freight", "insurance", "insurance_rate"):
@@ -493,6 +498,14 @@ class _Resolver:
             if row.kind == "trim_retail" and row.code not in priced_trims:
                 errors.setdefault(row.line, []).append(
                     _("Trim %(code)s has a retail price but no trim_fob row.") % {"code": row.code}
+                )
+            if row.kind == "option_retail" and ("option_fob", row.code) not in priced:
+                errors.setdefault(row.line, []).append(
+                    _("Option %(code)s has a retail price but no option_fob row.") % {"code": row.code}
+                )
+            if row.kind == "color_retail" and ("color_fob", row.code) not in priced:
+                errors.setdefault(row.line, []).append(
+                    _("Colour %(code)s has a retail price but no color_fob row.") % {"code": row.code}
                 )
             if row.kind in ("freight", "insurance", "insurance_rate"):
                 kinds = by_model.get(row.model, set())
@@ -520,12 +533,18 @@ def _current_prices(price_list: PriceList) -> dict[Key, Decimal]:
         prices[("trim_fob", model_code, trim_code)] = fob
         if retail is not None:
             prices[("trim_retail", model_code, trim_code)] = retail
-    for code, model_code, fob in OptionPrice.objects.filter(price_list=price_list).values_list(
-        "option__code", "option__vehicle_model__code", "fob_usd"
+    for code, model_code, fob, retail in OptionPrice.objects.filter(price_list=price_list).values_list(
+        "option__code", "option__vehicle_model__code", "fob_usd", "suggested_retail_jpy"
     ):
         prices[("option_fob", model_code or "", code)] = fob
-    for code, fob in ColorPrice.objects.filter(price_list=price_list).values_list("color__code", "fob_usd"):
+        if retail is not None:
+            prices[("option_retail", model_code or "", code)] = retail
+    for code, fob, retail in ColorPrice.objects.filter(price_list=price_list).values_list(
+        "color__code", "fob_usd", "suggested_retail_jpy"
+    ):
         prices[("color_fob", "", code)] = fob
+        if retail is not None:
+            prices[("color_retail", "", code)] = retail
     for model_code, freight, rate, insurance in ModelLogistics.objects.filter(
         price_list=price_list
     ).values_list("vehicle_model__code", "ocean_freight_usd", "insurance_rate", "insurance_usd"):
@@ -647,9 +666,13 @@ def _apply(price_list: PriceList, resolved: dict[Key, _Resolved], actor: Actor) 
         elif item.kind == "trim_retail":
             trims.setdefault(item.target_id, {})["suggested_retail_jpy"] = item.amount
         elif item.kind == "option_fob":
-            options[item.target_id] = {"fob_usd": item.amount}
+            options.setdefault(item.target_id, {"suggested_retail_jpy": None})["fob_usd"] = item.amount
+        elif item.kind == "option_retail":
+            options.setdefault(item.target_id, {})["suggested_retail_jpy"] = item.amount
         elif item.kind == "color_fob":
-            colors[item.target_id] = {"fob_usd": item.amount}
+            colors.setdefault(item.target_id, {"suggested_retail_jpy": None})["fob_usd"] = item.amount
+        elif item.kind == "color_retail":
+            colors.setdefault(item.target_id, {})["suggested_retail_jpy"] = item.amount
         elif item.kind == "fee":
             fees[(item.model_id, item.target_id)] = {"amount_jpy": item.amount}
         else:

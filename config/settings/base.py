@@ -374,3 +374,7 @@ FX_MAX_DAILY_CHANGE_PERCENT = Decimal(env("FX_MAX_DAILY_CHANGE_PERCENT", default
 # Operations are warned (portal banner, /readyz details) once the newest rate is older than this;
 # quotes refuse after catalog.services.quote.FX_MAX_AGE_DAYS (7): warn before they do.
 FX_ALERT_AGE_DAYS = env.int("FX_ALERT_AGE_DAYS", default=3)
+
+# Saved quotes (importorders.services.quotes): how many days a quote may be reopened at its prices,
+# counting the day it is issued (30: issued on the 1st, valid until the 30th, expired on the 31st).
+QUOTE_VALIDITY_DAYS = env.int("QUOTE_VALIDITY_DAYS", default=30)

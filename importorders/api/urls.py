@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from importorders.api.changes import ChangeRequestViewSet
 from importorders.api.partner import PartnerEventsView, PartnerShipmentViewSet
+from importorders.api.quotes import SavedQuoteViewSet
 from importorders.api.vehicles import VehicleViewSet
 from importorders.api.views import DealerViewSet, OrderViewSet
 from importorders.api.watches import OrderWatchView
@@ -20,6 +21,7 @@ router.register(
 
 router.register("vehicles", VehicleViewSet, basename="vehicle")
 router.register("partner/shipments", PartnerShipmentViewSet, basename="partner-shipment")
+router.register("quotes", SavedQuoteViewSet, basename="quote")
 
 urlpatterns = [
     *router.urls,

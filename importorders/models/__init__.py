@@ -13,6 +13,7 @@ from importorders.models.inbox_pull import PartnerCallLog, PartnerTrackingSource
 from importorders.models.keys import DealerAPIKey, PartnerAPIKey
 from importorders.models.orders import Order, OrderEvent, OrderKind, OrderStatus
 from importorders.models.partners import LogisticsPartner
+from importorders.models.quotes import SavedQuote
 from importorders.models.shipments import (
     Classifier,
     Milestone,
@@ -48,6 +49,7 @@ __all__ = [
     "PartnerIdempotencyKey",
     "PartnerTrackingSource",
     "Prefecture",
+    "SavedQuote",
     "Shipment",
     "ShipmentMilestone",
     "ShipmentThreshold",

@@ -173,8 +173,12 @@ def _reprice(order: Order, actor: Actor, *, on_date: dt.date, reason: str) -> Qu
     return quote
 
 
-def order_create(*, dealer: Dealer, actor: Actor, changes: OrderChanges) -> Order:
-    """A draft order for `dealer` (the caller's, never the request's): validated, not yet priced."""
+def order_create(*, dealer: Dealer, actor: Actor, changes: OrderChanges, from_quote: str = "") -> Order:
+    """A draft order for `dealer` (the caller's, never the request's): validated, not yet priced.
+
+    `from_quote`: the number of the dealer's saved quote the build came from, recorded on the
+    `created` event (the order is priced by its own moves, never at the quote's prices).
+    """
     given = changes.given()
     missing = [name for name in ("kind", "trim", "color_code", "requested_month") if name not in given]
     if missing:
@@ -198,7 +202,13 @@ def order_create(*, dealer: Dealer, actor: Actor, changes: OrderChanges) -> Orde
                     priority=given.get("priority", 100),
                     notes=given.get("notes", ""),
                 )
-                _event(order, actor, OrderEvent.Kind.CREATED, to_status=OrderStatus.DRAFT)
+                _event(
+                    order,
+                    actor,
+                    OrderEvent.Kind.CREATED,
+                    to_status=OrderStatus.DRAFT,
+                    changes={"quote": from_quote} if from_quote else {},
+                )
                 return order
         except IntegrityError:
             if not Order.objects.filter(reference=order.reference).exists():

@@ -55,6 +55,7 @@ from importorders.pipeline import (
 )
 from importorders.selectors.dealers import dealer_of_caller
 from importorders.selectors.orders import order_event_actor, order_event_list, order_get, order_list
+from importorders.selectors.quotes import saved_quote_get
 from importorders.services import orders as order_services
 
 PAGE_SIZE = 25
@@ -528,6 +529,8 @@ def order_new(request: HttpRequest, caller: Caller) -> HttpResponse:
         raise PermissionDenied(NOT_A_DEALER)
     source = request.POST if request.method == "POST" else request.GET
     trim = catalog_portal.trim_for_caller(caller=caller, code=str(source.get("trim", ""))[:40])
+    # "Order this build" from a saved quote: the quote must be the dealer's (another's is 404).
+    saved_quote = saved_quote_get(caller=caller, number=str(source["quote"])) if source.get("quote") else None
     today = clock.today_jst()
     if request.method == "POST":
         form = OrderCreateForm(request.POST)
@@ -537,7 +540,9 @@ def order_new(request: HttpRequest, caller: Caller) -> HttpResponse:
                 "trim": trim.code,
                 "color": request.GET.get("color", ""),
                 "options": request.GET.getlist("options"),
-                "kind": OrderKind.STOCK,
+                "kind": OrderKind.SOLD if saved_quote and saved_quote.customer_name else OrderKind.STOCK,
+                "customer_reference": saved_quote.customer_name[:60] if saved_quote else "",
+                "quote": saved_quote.number if saved_quote else "",
                 "requested_month": month_after(today),
                 "priority": 100,
             }
@@ -555,7 +560,10 @@ def order_new(request: HttpRequest, caller: Caller) -> HttpResponse:
                 order = write_in_scope(
                     caller,
                     lambda: order_services.order_create(
-                        dealer=dealer, actor=caller.actor, changes=form.changes(trim)
+                        dealer=dealer,
+                        actor=caller.actor,
+                        changes=form.changes(trim),
+                        from_quote=saved_quote.number if saved_quote else "",
                     ),
                 )
             except ConfigurationInvalid as error:
@@ -585,6 +593,7 @@ def order_new(request: HttpRequest, caller: Caller) -> HttpResponse:
         "options": [(code, data.options.get(code)) for code in option_codes],
         "broken": broken,
         "configure_query": urlencode({"color": color_code, "options": option_codes}, doseq=True),
+        "saved_quote": saved_quote,
     }
     return render(request, "importorders/order_new.html", context, status=status)
 

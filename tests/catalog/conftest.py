@@ -130,3 +130,35 @@ def camry(db) -> CamryWorld:
         displacement_over_cc=2000, displacement_upto_cc=2500, amount_jpy=Decimal(43_500)
     )
     return CamryWorld(maker, model, trim, other_trim, tundra, price_list, options, colors)
+
+
+def add_registration_data(world: CamryWorld) -> CamryWorld:
+    """Suggested retail prices of the Camry world's options and colours, tonnage tax, insurance."""
+    for code, yen in [
+        ("PKG-NAV", 240_000),
+        ("DASHCAM", 60_000),
+        ("MUDGUARD", 30_000),
+        ("ROOF", 200_000),
+        ("RACK", 80_000),
+        ("RAILS", 50_000),
+    ]:
+        m.OptionPrice.objects.filter(price_list=world.price_list, option=world.options[code]).update(
+            suggested_retail_jpy=Decimal(yen)
+        )
+    for code, yen in [("089", 88_000), ("218", 0)]:
+        m.ColorPrice.objects.filter(price_list=world.price_list, color=world.colors[code]).update(
+            suggested_retail_jpy=Decimal(yen)
+        )
+    for over in range(0, 3000, 500):
+        f.TonnageTaxBracketFactory(
+            weight_over_kg=over, weight_upto_kg=over + 500, amount_jpy=Decimal(12_300 * (over // 500 + 1))
+        )
+    for months, yen in [(37, 24_190), (36, 23_690), (25, 18_160)]:
+        f.CompulsoryInsurancePremiumFactory(months=months, amount_jpy=Decimal(yen))
+    return world
+
+
+@pytest.fixture
+def camry_registered(camry) -> CamryWorld:
+    """The Camry world with what the customer estimate needs on top."""
+    return add_registration_data(camry)

@@ -267,3 +267,25 @@ class RecyclingDepositFactory(factory.django.DjangoModelFactory):
     vehicle_model = factory.SubFactory(VehicleModelFactory)
     amount_jpy = Decimal(15460)
     effective_from = factory.LazyFunction(lambda: days_ago(365))
+
+
+class TonnageTaxBracketFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.TonnageTaxBracket
+
+    weight_over_kg = 1500
+    weight_upto_kg = 2000
+    years = 3
+    amount_jpy = Decimal(49200)
+    effective_from = dt.date(2012, 5, 1)
+    source = "test tonnage table"
+
+
+class CompulsoryInsurancePremiumFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.CompulsoryInsurancePremium
+
+    months = 37
+    amount_jpy = Decimal(24190)
+    effective_from = dt.date(2023, 4, 1)
+    source = "test premiums"

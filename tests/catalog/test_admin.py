@@ -87,6 +87,12 @@ def _more(model):
             effective_from=dt.date(2019, 10, 1) + dt.timedelta(days=next(counter))
         ),
         m.RecyclingDeposit: lambda: f.RecyclingDepositFactory(),
+        m.TonnageTaxBracket: lambda: f.TonnageTaxBracketFactory(
+            effective_from=dt.date(2012, 5, 1) + dt.timedelta(days=next(counter))
+        ),
+        m.CompulsoryInsurancePremium: lambda: f.CompulsoryInsurancePremiumFactory(
+            effective_from=dt.date(2023, 4, 1) + dt.timedelta(days=next(counter))
+        ),
     }[model]
 
 
@@ -97,6 +103,7 @@ def _more(model):
 CHANGELIST_QUERIES = {
     m.AutomobileTaxBracket: 7,
     m.CertificationRoute: 7,
+    m.CompulsoryInsurancePremium: 8,
     m.Color: 8,
     m.FeeType: 7,
     m.FxRate: 12,
@@ -109,6 +116,7 @@ CHANGELIST_QUERIES = {
     m.PriceList: 11,
     m.RecyclingDeposit: 8,
     m.TaxRule: 8,
+    m.TonnageTaxBracket: 8,
     m.Trim: 8,
     m.VehicleModel: 9,
 }
