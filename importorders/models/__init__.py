@@ -1,5 +1,14 @@
 """importorders models, one module per aggregate."""
 
+from importorders.models.allocation import (
+    Allocation,
+    AllocationEntry,
+    AllocationFormula,
+    EntryKind,
+    Supply,
+    SupplyLine,
+    SupplyStatus,
+)
 from importorders.models.changes import ChangeRequest, ChangeRequestStatus
 from importorders.models.dealers import Dealer, DealerMembership, Prefecture
 from importorders.models.keys import DealerAPIKey, PartnerAPIKey
@@ -9,11 +18,15 @@ from importorders.models.vehicles import Vehicle
 from importorders.models.watches import OrderWatch
 
 __all__ = [
+    "Allocation",
+    "AllocationEntry",
+    "AllocationFormula",
     "ChangeRequest",
     "ChangeRequestStatus",
     "Dealer",
     "DealerAPIKey",
     "DealerMembership",
+    "EntryKind",
     "LogisticsPartner",
     "Order",
     "OrderEvent",
@@ -22,5 +35,8 @@ __all__ = [
     "OrderWatch",
     "PartnerAPIKey",
     "Prefecture",
+    "Supply",
+    "SupplyLine",
+    "SupplyStatus",
     "Vehicle",
 ]
