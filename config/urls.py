@@ -16,6 +16,7 @@ urlpatterns = [
     path("catalog/", include("catalog.urls")),
     path("orders/", include("importorders.urls")),
     path("office/", include("importorders.office_urls")),
+    path("allocation/", include("importorders.allocation_urls")),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("notifications/", include("core.notifications.urls")),
     path("admin/", admin.site.urls),
