@@ -2,8 +2,8 @@
 
 - `/allocation/` (`allocation:panel`): the dealer's own allocations of published months: quota,
   used, remaining, the orders waiting with their place in the queue, the ledger line by line, accept
-  (all or some) and decline before the deadline, and a chart of the last 12 months, allocated vs
-  used (HTML and CSS only).
+  (all or some) and decline before the deadline, and a chart of the 12 months up to next month, allocated
+  vs used (inline SVG, no script).
 - `/allocation/board/` (`allocation:board`): the back office's board for one month: each model's
   supply, every dealer's proposal, override, quota, accepted and used, with totals that equal the
   supply (quotas plus the units held back); an override of one dealer with a reason, publication.
@@ -93,11 +93,13 @@ def sees_board(caller: Caller) -> bool:
 
 
 def _chart(caller: Caller, today: dt.date) -> list[dict]:
-    """The last 12 months (this one included): units allocated and used, with bar heights in %."""
-    first = _month_add(today.replace(day=1), -11)
+    """12 months up to next month (published allocations are for the months ahead): units allocated
+    and used, with the bars' geometry."""
+    last = _month_add(today.replace(day=1), 1)
+    first = _month_add(last, -11)
     rows = (
         scoped(Allocation, caller)
-        .filter(supply__month__gte=first, supply__month__lte=today.replace(day=1))
+        .filter(supply__month__gte=first, supply__month__lte=last)
         .values("supply__month")
         .annotate(quota=Sum("quota"), used=Sum("used"))
         .order_by()
@@ -139,7 +141,7 @@ def panel(request: HttpRequest, caller: Caller) -> HttpResponse:
     entries = (
         scoped(AllocationEntry, caller)
         .filter(allocation__in=allocations)
-        .select_related("order")
+        .select_related("order", "formula")
         .order_by("id")
     )
     by_allocation: dict[int, list] = {a.pk: [] for a in allocations}

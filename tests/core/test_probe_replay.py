@@ -65,6 +65,11 @@ SAMPLE_KWARGS = {
     # Nobody's notification (the probes' answers are the missing one's, or a key's 403).
     "api:notification-read": {"pk": 987654321},
     "notifications:read": {"pk": 987654321},
+    # Nobody's allocation or supply: the missing one's page (404) or the role's refusal.
+    **{
+        f"allocation:{name}": {"pk": 987654321}
+        for name in ("accept", "decline", "override", "propose", "publish")
+    },
 }
 # The replay's allocation month (published, its deadline passed: every answer is refused).
 ALLOCATION_ROUTES = tuple(
