@@ -321,7 +321,12 @@ def allocation_propose(*, supply: Supply, actor: Actor) -> list[Allocation]:
 
 
 def allocation_override(
-    *, supply: Supply, actor: Actor, changes: Mapping[Dealer, int], reason: str
+    *,
+    supply: Supply,
+    actor: Actor,
+    changes: Mapping[Dealer, int],
+    reason: str,
+    kind: str = EntryKind.OVERRIDE,
 ) -> list[Allocation]:
     """Set some dealers' quotas by hand, with a reason (an `override` entry each).
 
@@ -377,7 +382,7 @@ def allocation_override(
             _entry(
                 allocation,
                 actor,
-                EntryKind.OVERRIDE,
+                kind,
                 units=change,
                 reason=reason,
                 formula=supply.formula,

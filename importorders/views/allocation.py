@@ -14,12 +14,15 @@ and `core.portal.portal_page` turns its errors into the site's pages.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,10 +32,20 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core import clock
 from core.callers import Caller, get_caller
+from core.csv_files import csv_records, csv_text
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.portal import portal_page
 from core.scoping import get_scoped_or_404, scoped
-from importorders.models import Allocation, AllocationEntry, Dealer, Order, OrderStatus, Supply, SupplyLine
+from importorders.models import (
+    Allocation,
+    AllocationEntry,
+    Dealer,
+    EntryKind,
+    Order,
+    OrderStatus,
+    Supply,
+    SupplyLine,
+)
 from importorders.selectors.orders import order_event_actor
 from importorders.services import allocation as services
 
@@ -342,3 +355,82 @@ def publish(request: HttpRequest, caller: Caller, pk: int) -> HttpResponse:
     services.allocation_publish(supply=supply, actor=caller.actor, deadline=deadline)
     messages.success(request, _("Published to the dealers."))
     return _back(supply.month)
+
+
+# --- CSV of quotas ---------------------------------------------------------------------------
+
+CSV_HEADERS = ("model", "month", "dealer", "quota")
+
+
+@require_GET
+@office_page
+def export(request: HttpRequest, caller: Caller) -> HttpResponse:
+    """The month's quotas as CSV (UTF-8 with a BOM, which Excel reads): model, month, dealer, quota."""
+    today = clock.today_jst()
+    month = _month_of(request.GET.get("month"), _month_add(today.replace(day=1), 1))
+    rows = (
+        scoped(Allocation, caller)
+        .filter(supply__month=month)
+        .select_related("supply__vehicle_model", "dealer")
+        .order_by("supply__vehicle_model__code", "dealer__code")
+    )
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADERS)
+    for a in rows:
+        writer.writerow((a.supply.vehicle_model.code, f"{month:%Y-%m}", a.dealer.code, a.quota))
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="quotas-{month:%Y-%m}.csv"'
+    return response
+
+
+@require_POST
+@office_page
+def import_quotas(request: HttpRequest, caller: Caller) -> HttpResponse:
+    """Set the quotas of the file's rows (UTF-8 with or without a BOM, or Shift_JIS), one `import`
+    entry per changed allocation, all or nothing; every bad line is named (400)."""
+    upload = request.FILES.get("file")
+    if upload is None or upload.size > 2_000_000:
+        raise ValidationFailed(fields={"file": [_("Choose a CSV file (at most 2 MB).")]})
+    records = csv_records(csv_text(upload.read()))
+    if not records or [c.strip().lower() for c in records[0][1]][:4] != list(CSV_HEADERS):
+        raise ValidationFailed(fields={"file": [_("The first line must be: model,month,dealer,quota")]})
+    supplies = {
+        (s.vehicle_model.code, f"{s.month:%Y-%m}"): s
+        for s in scoped(Supply, caller).select_related("vehicle_model")
+    }
+    dealers = {d.code: d for d in scoped(Dealer, caller)}
+    changes: dict[int, dict] = {}
+    problems = []
+    for line, cells in records[1:]:
+        if not any(c.strip() for c in cells):
+            continue
+        model, month, code, units = ([c.strip() for c in cells] + ["", "", "", ""])[:4]
+        supply = supplies.get((model, month))
+        if supply is None:
+            problems.append(
+                _("Line %(line)s: no supply of %(model)s for %(month)s.")
+                % {"line": line, "model": model, "month": month}
+            )
+        elif code not in dealers:
+            problems.append(_("Line %(line)s: unknown dealer %(code)s.") % {"line": line, "code": code})
+        elif not units.isdigit():
+            problems.append(_("Line %(line)s: the quota must be a whole number.") % {"line": line})
+        else:
+            changes.setdefault(supply.pk, {"supply": supply, "quotas": {}})["quotas"][dealers[code]] = int(
+                units
+            )
+    if problems:
+        raise ValidationFailed(fields={"file": problems})
+    with transaction.atomic():
+        for change in changes.values():
+            services.allocation_override(
+                supply=change["supply"],
+                actor=caller.actor,
+                changes=change["quotas"],
+                reason=_("CSV import: %(name)s") % {"name": upload.name[:100]},
+                kind=EntryKind.IMPORT,
+            )
+    messages.success(request, _("Quotas imported."))
+    first = next(iter(changes.values()), None)
+    return _back(first["supply"].month) if first else redirect("allocation:board")

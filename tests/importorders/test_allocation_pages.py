@@ -92,3 +92,30 @@ def test_the_pages_are_for_their_people_only(client, world, published):
     assert page_client(client, world.users["operations"]).get("/allocation/").status_code == 404
     assert page_client(client, world.users["dealer_sales"]).get("/allocation/board/").status_code == 404
     assert page_client(client, world.users["compliance"]).get("/allocation/board/").status_code == 403
+
+
+def test_quotas_export_as_csv_with_a_bom_and_import_from_shift_jis_all_or_nothing(client, world, published):
+    page = page_client(client, world.users["operations"], "en")
+    exported = page.get(f"/allocation/board/export.csv?month={month():%Y-%m}")
+    body = exported.content.decode("utf-8")
+    assert body.startswith("\ufeffmodel,month,dealer,quota\r\n")
+    assert f"CAMRY,{month():%Y-%m},TKY001,6\r\n" in body
+
+    bad = f"model,month,dealer,quota\r\nCAMRY,{month():%Y-%m},TKY001,5\r\nCAMRY,{month():%Y-%m},NOSUCH,5\r\n"
+    refused = page.post("/allocation/board/import/", {"file": _upload(bad.encode("cp932"))})
+    assert refused.status_code == 400
+    assert "Line 3" in main_of(refused)
+    assert Allocation.objects.get(supply=published, dealer=world.dealer).quota == 6
+
+    good = f"model,month,dealer,quota\r\nCAMRY,{month():%Y-%m},TKY001,5\r\nCAMRY,{month():%Y-%m},OSK001,5\r\n"
+    done = page.post("/allocation/board/import/", {"file": _upload(good.encode("cp932"))})
+    assert done.status_code == 302
+    tokyo = Allocation.objects.get(supply=published, dealer=world.dealer)
+    assert tokyo.quota == 5
+    assert tokyo.entries.last().kind == EntryKind.IMPORT
+
+
+def _upload(data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("quotas.csv", data, content_type="text/csv")
