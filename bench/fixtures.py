@@ -130,6 +130,7 @@ def templates() -> dict[str, object]:
     from core.actors import Actor
     from importorders.models import Dealer
     from importorders.services import orders as svc
+    from tests.importorders.allocating import allow  # confirmation reserves a unit of a quota
 
     actor = Actor.system("bench")
     dealer = Dealer.objects.get(code="TKY001")
@@ -149,10 +150,10 @@ def templates() -> dict[str, object]:
     order = svc.order_create(dealer=dealer, actor=actor, changes=changes)
     made["submitted"] = svc.order_submit(order=order, actor=actor)
     order = svc.order_create(dealer=dealer, actor=actor, changes=changes)
-    order = svc.order_confirm(order=svc.order_submit(order=order, actor=actor), actor=actor)
+    order = svc.order_confirm(order=allow(svc.order_submit(order=order, actor=actor)), actor=actor)
     made["confirmed"] = order
     order = svc.order_create(dealer=dealer, actor=actor, changes=changes)
-    order = svc.order_confirm(order=svc.order_submit(order=order, actor=actor), actor=actor)
+    order = svc.order_confirm(order=allow(svc.order_submit(order=order, actor=actor)), actor=actor)
     made["scheduled"] = svc.order_schedule(order=order, actor=actor, week=today + dt.timedelta(days=90))
     return made
 

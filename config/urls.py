@@ -17,6 +17,7 @@ urlpatterns = [
     path("orders/", include("importorders.urls")),
     path("office/", include("importorders.office_urls")),
     path("quotes/", include("importorders.quote_urls")),
+    path("allocation/", include("importorders.allocation_urls")),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("notifications/", include("core.notifications.urls")),
     path("admin/", admin.site.urls),

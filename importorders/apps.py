@@ -125,6 +125,51 @@ class ImportOrdersConfig(AppConfig):
                 order=60,
             )
         )
+        from importorders.views.allocation import sees_board, sees_panel
+
+        register(
+            NavEntry(
+                label=_("Allocation"),
+                url_name="allocation:panel",
+                namespace="allocation",
+                visible=sees_panel,
+                order=25,
+            )
+        )
+        register(
+            NavEntry(
+                label=_("Allocation board"),
+                url_name="allocation:board",
+                namespace="allocation",
+                visible=sees_board,
+                order=35,
+            )
+        )
+        from core import home
+
+        home.register(
+            home.HomeCard(
+                title=_("Allocation"),
+                description=_(
+                    "Your quota of each model per month, every unit with its reason, accept or decline, "
+                    "and your orders waiting for a unit."
+                ),
+                url_name="allocation:panel",
+                visible=sees_panel,
+                order=25,
+            )
+        )
+        home.register(
+            home.HomeCard(
+                title=_("Allocation board"),
+                description=_(
+                    "Supply per model and month, the formula's proposal, overrides and publication."
+                ),
+                url_name="allocation:board",
+                visible=sees_board,
+                order=35,
+            )
+        )
 
     @staticmethod
     def _register_notifications() -> None:

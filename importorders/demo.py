@@ -135,6 +135,60 @@ def demo_vin(trim, serial: int) -> str:
     return body[:8] + vin_check_digit(body) + body[9:]
 
 
+# Demo supply of next month (the month of the demo orders), per model: published before the
+# orders are confirmed, so every confirmation reserves a unit and every ledger sums to its quota.
+DEMO_SUPPLY = {"CAMRY": 12, "HIGHLANDER": 6, "TUNDRA": 5}
+
+
+@register(order=35)
+def seed_allocations(result: DemoResult) -> None:
+    """Next month's supply of each demo model, proposed by the formula and published (once)."""
+    import datetime as dt
+
+    from catalog.models import VehicleModel
+    from core import clock
+    from importorders.models import Supply
+    from importorders.services import allocation as alloc
+
+    today = clock.today_jst()
+    next_month = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    operations = SEEDER
+    for code, units in DEMO_SUPPLY.items():
+        model = VehicleModel.objects.filter(code=code).first()
+        if model is None or Supply.objects.filter(vehicle_model=model, month=next_month).exists():
+            continue
+        year = model.model_years.select_related("plant").order_by("-year").first()
+        lines = {year.plant if year else None: units}  # the plant of the newest model year
+        supply = alloc.supply_set(vehicle_model=model, month=next_month, actor=operations, lines=lines)
+        alloc.allocation_propose(supply=supply, actor=operations)
+        alloc.allocation_publish(supply=supply, actor=operations, deadline=today + dt.timedelta(days=14))
+
+
+def seed_allocation_answers() -> None:
+    """Tokyo asks for more Highlanders, Osaka declines one: the declined unit goes to Tokyo."""
+    import datetime as dt
+
+    from core import clock
+    from importorders.models import Allocation, EntryKind
+
+    today = clock.today_jst()
+    next_month = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    mine = Allocation.objects.filter(supply__month=next_month, supply__vehicle_model__code="HIGHLANDER")
+    tokyo = mine.filter(dealer__code="TKY001").first()
+    osaka = mine.filter(dealer__code="OSK001").first()
+    if tokyo is None or osaka is None or tokyo.entries.filter(kind=EntryKind.REQUEST).exists():
+        return
+    from importorders.services import allocation as alloc
+
+    tokyo_manager = Actor.for_user(DealerMembership.objects.get(dealer=tokyo.dealer, role="manager").user)
+    osaka_manager = Actor.for_user(DealerMembership.objects.get(dealer=osaka.dealer, role="manager").user)
+    alloc.allocation_request(
+        allocation=tokyo, actor=tokyo_manager, units=1, reason="Two fleet customers are waiting for a hybrid."
+    )
+    if osaka.quota > osaka.used:
+        alloc.allocation_decline(allocation=osaka, actor=osaka_manager, units=1, reason="Showroom is full.")
+
+
 @register(order=40)
 def seed_orders(result: DemoResult) -> None:
     """Orders at every status for both demo dealers; skipped for a dealer that has its demo orders."""
@@ -194,6 +248,7 @@ def seed_orders(result: DemoResult) -> None:
                 order = order_assign_vin(order=order, actor=operations, vin=demo_vin(trim, serial))
             for name in _PATH[_PATH.index("shipped") : target + 1]:
                 order = services.order_milestone(order=order, actor=SEEDER, move=_MILESTONES[name])
+    seed_allocation_answers()
 
 
 # Demo shipments: one per demo partner, carrying one dealer's built vehicles, with the events a

@@ -1,15 +1,16 @@
 """Row locks for importorders, in the one order every service takes them.
 
 Lock order: owner (Dealer, LogisticsPartner) → DealerMembership → API keys → Shipment → Order
-→ ChangeRequest → VehicleException.
+→ ChangeRequest → VehicleException → Supply → Allocation (all of a supply's in primary-key order).
 A service that needs two of these takes them in this order; a service that needs one takes just
 that one.
 """
 
 from __future__ import annotations
 
-from core.locks import lock_one
+from core.locks import lock_one, lock_rows
 from importorders.models import (
+    Allocation,
     ChangeRequest,
     Dealer,
     DealerAPIKey,
@@ -17,6 +18,7 @@ from importorders.models import (
     Order,
     PartnerAPIKey,
     Shipment,
+    Supply,
     VehicleException,
 )
 
@@ -68,3 +70,18 @@ def change_request_lock(pk: int) -> ChangeRequest:
 def exception_lock(pk: int) -> VehicleException:
     """An exception's row, locked for this transaction (after its order's: see the lock order)."""
     return lock_one(VehicleException.objects.select_related("vehicle"), pk)
+
+
+def supply_lock(pk: int) -> Supply:
+    """A model's month of supply, locked: proposal, override, publication and answers take it first."""
+    return lock_one(Supply.objects.select_related("vehicle_model", "formula"), pk)
+
+
+def allocations_lock(supply: Supply) -> list[Allocation]:
+    """Every allocation of a supply, locked in primary-key order (after the supply's row)."""
+    return lock_rows(Allocation.objects.filter(supply=supply))
+
+
+def allocation_lock(pk: int) -> Allocation:
+    """One dealer's allocation, locked (confirmation takes it after the order's row)."""
+    return lock_one(Allocation.objects.all(), pk)

@@ -3,6 +3,7 @@
 from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
+from importorders.api import allocation
 from importorders.api.changes import ChangeRequestViewSet
 from importorders.api.partner import PartnerEventsView, PartnerShipmentViewSet
 from importorders.api.quotes import SavedQuoteViewSet
@@ -27,4 +28,21 @@ urlpatterns = [
     *router.urls,
     re_path(r"^orders/(?P<reference>[A-Za-z0-9-]+)/watch/$", OrderWatchView.as_view(), name="order-watch"),
     re_path(r"^partner/events/$", PartnerEventsView.as_view(), name="partner-events"),
+    # Allocation (importorders.api.allocation): a model's month as allocations/{model}/{YYYY-MM}/.
+    re_path(r"^allocations/$", allocation.AllocationListView.as_view(), name="allocation-list"),
+    *[
+        re_path(
+            rf"^allocations/(?P<model>[A-Za-z0-9_-]+)/(?P<month>[0-9]{{4}}-[0-9]{{2}})/{name}/$",
+            view.as_view(),
+            name=f"allocation-{name}",
+        )
+        for name, view in (
+            ("ledger", allocation.LedgerView),
+            ("accept", allocation.AcceptView),
+            ("decline", allocation.DeclineView),
+            ("request", allocation.RequestMoreView),
+            ("publish", allocation.PublishView),
+            ("override", allocation.OverrideView),
+        )
+    ],
 ]

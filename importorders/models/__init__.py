@@ -1,5 +1,14 @@
 """importorders models, one module per aggregate."""
 
+from importorders.models.allocation import (
+    Allocation,
+    AllocationEntry,
+    AllocationFormula,
+    EntryKind,
+    Supply,
+    SupplyLine,
+    SupplyStatus,
+)
 from importorders.models.changes import ChangeRequest, ChangeRequestStatus
 from importorders.models.dealers import Dealer, DealerMembership, Prefecture
 from importorders.models.exceptions import (
@@ -27,12 +36,16 @@ from importorders.models.vehicles import Vehicle
 from importorders.models.watches import OrderWatch
 
 __all__ = [
+    "Allocation",
+    "AllocationEntry",
+    "AllocationFormula",
     "ChangeRequest",
     "ChangeRequestStatus",
     "Classifier",
     "Dealer",
     "DealerAPIKey",
     "DealerMembership",
+    "EntryKind",
     "ExceptionKind",
     "ExceptionResolution",
     "ExceptionStatus",
@@ -54,6 +67,9 @@ __all__ = [
     "ShipmentMilestone",
     "ShipmentThreshold",
     "ShipmentVehicle",
+    "Supply",
+    "SupplyLine",
+    "SupplyStatus",
     "Vehicle",
     "VehicleException",
     "VocabularyMapping",

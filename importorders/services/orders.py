@@ -33,7 +33,7 @@ from importorders.locks import order_lock
 from importorders.models import Dealer, Order, OrderEvent, OrderKind, OrderStatus
 from importorders.order_cache import order_rows_changed
 from importorders.pipeline import AMENDABLE, CHANGE_REQUESTABLE, MOVES, Move, is_past_cutoff, order_cutoff
-from importorders.services.allocation import allocation_reserve
+from importorders.services.allocation import allocation_release, allocation_reserve
 
 UNSET: Any = object()
 _REFERENCE_ATTEMPTS = 5
@@ -385,6 +385,8 @@ def order_cancel(*, order: Order, actor: Actor, reason: str) -> Order:
                 code="past_cutoff",
                 details=[{"code": "past_cutoff", "cutoff": cutoff.isoformat()}],
             )
+        if locked.status in CHANGE_REQUESTABLE:  # confirmed: its unit goes back to the quota
+            allocation_release(order=locked, actor=actor, reason=reason.strip())
         return {}
 
     return _move(order, "cancel", actor, reason=reason, apply=apply)

@@ -20,6 +20,7 @@ import logging
 import socket
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -29,11 +30,21 @@ from rest_framework.views import APIView
 
 from catalog import models as m
 from core.api.pagination import CursorPagination
-from importorders.models import ChangeRequest, Dealer, DealerAPIKey, Order, OrderEvent
+from importorders.models import (
+    Allocation,
+    AllocationEntry,
+    ChangeRequest,
+    Dealer,
+    DealerAPIKey,
+    Order,
+    OrderEvent,
+    Supply,
+)
 from importorders.services.orders import OrderChanges, order_cancel, order_create
 from tests.catalog.conftest import camry  # noqa: F401  (the Camry world: a priced catalog, small and quick)
 from tests.clock import today
 from tests.factories import TEST_ACTOR
+from tests.importorders.allocating import quota
 from tests.permissions import build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,7 +65,16 @@ SAMPLE_KWARGS = {
     # Nobody's notification (the probes' answers are the missing one's, or a key's 403).
     "api:notification-read": {"pk": 987654321},
     "notifications:read": {"pk": 987654321},
+    # Nobody's allocation or supply: the missing one's page (404) or the role's refusal.
+    **{
+        f"allocation:{name}": {"pk": 987654321}
+        for name in ("accept", "decline", "override", "propose", "publish")
+    },
 }
+# The replay's allocation month (published, its deadline passed: every answer is refused).
+ALLOCATION_ROUTES = tuple(
+    f"api:allocation-{name}" for name in ("ledger", "accept", "decline", "request", "publish", "override")
+)
 # Query parameters the portal's pages read, each given a NUL.
 PORTAL_PARAMETERS = ("color", "options", "trims", "next", "q")
 SESSION_CALLERS = ("sales", "operations")
@@ -68,6 +88,12 @@ JSON_BODIES = {
     "api:order-cancel": {"reason": "probe"},
     "api:order-reject": {"reason": "probe"},
     "api:order-schedule": {"week": "2030-01-07"},
+    # The replay's month is published and past its deadline: answers 409, overrides 400.
+    "api:allocation-accept": {"units": 1},
+    "api:allocation-decline": {"units": 1, "reason": "probe"},
+    "api:allocation-request": {"units": 1, "reason": "probe"},
+    "api:allocation-publish": {"deadline": "2030-01-07"},
+    "api:allocation-override": {"changes": [], "reason": "probe"},
     # The replay's order is cancelled: a request is refused (409); its request is already refused.
     "api:order-change-request-list": {"reason": "probe"},
     "api:order-change-request-refuse": {"reason": "probe"},
@@ -283,6 +309,11 @@ WRITERS = {
     "api:order-assign-vins": {"operations"},
     # Partner keys only (the replay has no partner caller): everyone here is refused before the body.
     "api:partner-events": set(),
+    "api:allocation-accept": DEALER_WRITERS,
+    "api:allocation-decline": DEALER_WRITERS,
+    "api:allocation-request": DEALER_WRITERS,
+    "api:allocation-publish": {"operations"},
+    "api:allocation-override": {"operations"},
 }
 # Lists only partner keys read: the replay's callers are refused (403) before the cursor is read
 # (a NUL in the query string itself is refused by the middleware first: 400 for everyone).
@@ -607,6 +638,13 @@ def replay_world(settings, quiet_server_logs, camry, monkeypatch):  # noqa: F811
     )
     for name in ("office:change_request_approve", "office:change_request_refuse"):
         monkeypatch.setitem(SAMPLE_KWARGS, name, {"pk": change.pk})
+    month = today().replace(day=1)
+    quota(dealer=world.dealer, vehicle_model=camry.model, month=month)
+    Supply.objects.filter(vehicle_model=camry.model, month=month).update(deadline=today() - timedelta(days=1))
+    for name in ALLOCATION_ROUTES:
+        monkeypatch.setitem(
+            SAMPLE_KWARGS, name, {"model": camry.model.code, "month": month.strftime("%Y-%m")}
+        )
     credentials: dict[str, dict[str, str]] = {
         "anonymous": {},
         "dealer_key": {"Authorization": f"Api-Key {world.keys['dealer_key']}"},
@@ -639,6 +677,9 @@ def snapshot():
         m.FxRate.objects.count(),
         Dealer.history.count(),
         list(Order.objects.order_by("pk").values()),
+        list(Allocation.objects.order_by("pk").values()),
+        AllocationEntry.objects.count(),
+        list(Supply.objects.order_by("pk").values()),
         OrderEvent.objects.count(),
         list(ChangeRequest.objects.order_by("pk").values()),
     )

@@ -12,6 +12,7 @@ from importorders.services import orders as svc
 from tests.clock import today
 from tests.e2e.conftest import click_nav
 from tests.factories import DEFAULT_PASSWORD, TEST_ACTOR, DealerFactory, StaffUserFactory, dealer_user
+from tests.importorders.allocating import allow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +40,7 @@ def confirmed_order(db):
             requested_month=month,
         ),
     )
-    return svc.order_confirm(order=svc.order_submit(order=order, actor=TEST_ACTOR), actor=TEST_ACTOR)
+    return svc.order_confirm(order=allow(svc.order_submit(order=order, actor=TEST_ACTOR)), actor=TEST_ACTOR)
 
 
 def _log_in(page, base: str, username: str) -> None:

@@ -9,6 +9,7 @@ from core.actors import Actor
 from importorders.services import orders as svc
 from tests.catalog.conftest import camry  # noqa: F401 - the Camry world, priced, for orders
 from tests.factories import DEFAULT_PASSWORD, StaffUserFactory
+from tests.importorders.allocating import allow
 from tests.importorders.api.test_orders import place
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -23,7 +24,7 @@ def orders(world, camry):  # noqa: F811
     rejected): the manager hears of each, four in all; a third order is still a draft."""
     sales, ops = Actor.for_user(world.users["dealer_sales"]), Actor.for_user(world.users["operations"])
     first = svc.order_submit(order=place(world.dealer, camry), actor=sales)
-    svc.order_confirm(order=first, actor=ops)
+    svc.order_confirm(order=allow(first), actor=ops)
     second = svc.order_submit(order=place(world.dealer, camry, customer_reference="CUST-002"), actor=sales)
     svc.order_reject(order=second, actor=ops, reason="今月の割当枠を超えています。")
     world.order = place(world.dealer, camry, customer_reference="CUST-003")

@@ -11,11 +11,14 @@ import pytest
 from playwright.sync_api import expect
 
 from catalog.demo import seed_catalog
-from catalog.models import Trim
+from catalog.models import Trim, VehicleModel
+from core import clock
 from core.demo import DemoResult
+from importorders.forms import month_after
 from importorders.models import Order, OrderStatus
 from tests.e2e.conftest import click_nav
 from tests.factories import DEFAULT_PASSWORD, DealerFactory, StaffUserFactory, dealer_user
+from tests.importorders.allocating import quota
 from tests.importorders.pages import place
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -32,6 +35,10 @@ def people(db):
     dealer_user(dealer=dealer, role="sales", username="tky-sales")
     dealer_user(dealer=other, role="sales", username="osk-sales")
     StaffUserFactory(username="ops", groups=["operations"])
+    # Confirmation reserves a unit of a published quota: next month's Camry for both dealers.
+    camry = VehicleModel.objects.get(code="CAMRY")
+    for each in (dealer, other):
+        quota(dealer=each, vehicle_model=camry, month=month_after(clock.today_jst()))
     return {"dealer": dealer, "other": other}
 
 

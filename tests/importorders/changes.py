@@ -9,6 +9,7 @@ from importorders.models import ChangeRequest, Order, OrderEvent, OrderStatus
 from importorders.services import orders as svc
 from tests.clock import today
 from tests.factories import TEST_ACTOR
+from tests.importorders.allocating import allow
 
 # The Camry world's options (tests/catalog/conftest.py) by where they are fitted: the package and
 # the moonroof at the plant, the rest at the port.
@@ -44,7 +45,7 @@ def place(
     order = svc.order_create(dealer=dealer, actor=TEST_ACTOR, changes=svc.OrderChanges(**changes))
     steps = [
         (OrderStatus.SUBMITTED, lambda o: svc.order_submit(order=o, actor=TEST_ACTOR)),
-        (OrderStatus.CONFIRMED, lambda o: svc.order_confirm(order=o, actor=TEST_ACTOR)),
+        (OrderStatus.CONFIRMED, lambda o: svc.order_confirm(order=allow(o), actor=TEST_ACTOR)),
         (
             OrderStatus.SCHEDULED,
             lambda o: svc.order_schedule(

@@ -8,6 +8,7 @@ from importorders.models import Order, OrderEvent, OrderStatus
 from importorders.services import orders as svc
 from tests.clock import today
 from tests.factories import TEST_ACTOR
+from tests.importorders.allocating import allow
 
 
 def month(offset: int = 1) -> dt.date:
@@ -38,8 +39,8 @@ def place(
     }
     order = svc.order_create(dealer=dealer, actor=TEST_ACTOR, changes=svc.OrderChanges(**changes))
     steps = [
-        (OrderStatus.SUBMITTED, lambda o: svc.order_submit(order=o, actor=TEST_ACTOR)),
-        (OrderStatus.CONFIRMED, lambda o: svc.order_confirm(order=o, actor=TEST_ACTOR)),
+        (OrderStatus.SUBMITTED, lambda o: allow(svc.order_submit(order=o, actor=TEST_ACTOR))),
+        (OrderStatus.CONFIRMED, lambda o: svc.order_confirm(order=allow(o), actor=TEST_ACTOR)),
         (
             OrderStatus.SCHEDULED,
             lambda o: svc.order_schedule(order=o, actor=TEST_ACTOR, week=week or next_monday(9)),

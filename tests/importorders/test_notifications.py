@@ -24,6 +24,7 @@ from importorders.services import orders as svc
 from tests.catalog.conftest import camry  # noqa: F401 - the Camry world, priced, for orders
 from tests.clock import today
 from tests.factories import TEST_ACTOR
+from tests.importorders.allocating import allow
 from tests.importorders.api.test_orders import place
 from tests.importorders.notifying import mails, received, speak
 
@@ -53,7 +54,7 @@ def confirmed(world, order, capture):
     order = submitted(world, order, capture)
     mail.outbox.clear()
     Notification.objects.all().delete()
-    return move(capture, svc.order_confirm, order=order, actor=as_person(world, "operations"))
+    return move(capture, svc.order_confirm, order=allow(order), actor=as_person(world, "operations"))
 
 
 def test_submitting_tells_the_colleagues_and_the_confirmation_queue_but_not_the_actor(
@@ -262,7 +263,7 @@ def test_a_failed_email_is_sent_by_the_retry_and_only_it(
     order = submitted(world, order, django_capture_on_commit_callbacks)
     mail.outbox.clear()
     Notification.objects.all().delete()
-    order = move(django_capture_on_commit_callbacks, svc.order_confirm, order=order, actor=TEST_ACTOR)
+    order = move(django_capture_on_commit_callbacks, svc.order_confirm, order=allow(order), actor=TEST_ACTOR)
     Notification.objects.all().delete()
     mail.outbox.clear()
     from django.core.mail import EmailMessage

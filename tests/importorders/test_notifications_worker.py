@@ -10,8 +10,9 @@ from django.core import mail
 
 from core.notifications.models import Notification, NotificationPreference
 from importorders import tasks
-from importorders.models import OrderWatch
+from importorders.models import Order, OrderWatch
 from tests.catalog.conftest import camry  # noqa: F401 - the Camry world, priced, for orders
+from tests.importorders.allocating import allow
 from tests.importorders.api.test_orders import place
 from tests.importorders.notifying import mails, received, speak
 
@@ -57,6 +58,7 @@ def test_submit_and_confirm_on_a_real_worker(world, camry, worker_queue, monkeyp
     }
 
     mail.outbox.clear()
+    allow(Order.objects.get(reference=reference))
     response = world.client("operations").post(f"/api/v1/orders/{reference}/confirm/", format="json")
     assert response.status_code == 200
     wait_for(lambda: len(queued) == 2 and queued[1].ready())

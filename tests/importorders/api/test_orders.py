@@ -16,6 +16,7 @@ from importorders.services import orders as svc
 from tests.catalog.conftest import camry  # noqa: F401 - the Camry world, priced, for orders
 from tests.clock import today
 from tests.factories import TEST_ACTOR
+from tests.importorders.allocating import allow
 from tests.permissions import EVERYONE_SIGNED_IN, UNAUTHENTICATED, PermissionSuite
 from tests.queries import assert_constant_queries
 
@@ -44,8 +45,8 @@ def place(dealer, camry, status: str = OrderStatus.DRAFT, **overrides) -> Order:
     }
     order = svc.order_create(dealer=dealer, actor=TEST_ACTOR, changes=svc.OrderChanges(**changes))
     steps = [
-        (OrderStatus.SUBMITTED, lambda o: svc.order_submit(order=o, actor=TEST_ACTOR)),
-        (OrderStatus.CONFIRMED, lambda o: svc.order_confirm(order=o, actor=TEST_ACTOR)),
+        (OrderStatus.SUBMITTED, lambda o: allow(svc.order_submit(order=o, actor=TEST_ACTOR))),
+        (OrderStatus.CONFIRMED, lambda o: svc.order_confirm(order=allow(o), actor=TEST_ACTOR)),
         (
             OrderStatus.SCHEDULED,
             lambda o: svc.order_schedule(order=o, actor=TEST_ACTOR, week=today() + dt.timedelta(days=60)),
@@ -403,7 +404,9 @@ def test_the_detail_shows_the_build_the_price_and_the_moves_each_caller_may_make
 
 
 def test_a_scheduled_order_shows_its_cutoff_and_cannot_be_cancelled_after_it(world, clock):
-    order = svc.order_confirm(order=svc.order_submit(order=world.order, actor=TEST_ACTOR), actor=TEST_ACTOR)
+    order = svc.order_confirm(
+        order=allow(svc.order_submit(order=world.order, actor=TEST_ACTOR)), actor=TEST_ACTOR
+    )
     order = svc.order_schedule(order=order, actor=TEST_ACTOR, week=today() + dt.timedelta(days=40))
     cutoff = order.production_week - dt.timedelta(days=21)
     client = world.client("dealer_sales")
@@ -575,7 +578,9 @@ def test_turning_a_stock_order_sold_needs_a_customer_reference(world, camry):  #
 
 
 def test_a_confirmed_order_is_not_amended(world):
-    order = svc.order_confirm(order=svc.order_submit(order=world.order, actor=TEST_ACTOR), actor=TEST_ACTOR)
+    order = svc.order_confirm(
+        order=allow(svc.order_submit(order=world.order, actor=TEST_ACTOR)), actor=TEST_ACTOR
+    )
     snapshot = everything()
 
     response = world.client("dealer_manager").patch(
@@ -682,6 +687,7 @@ def test_the_pipeline_through_the_api(world):
     week = today() + dt.timedelta(days=50)
 
     submitted = dealer.post(f"{url}submit/").json()
+    allow(world.order)
     again = dealer.post(f"{url}submit/")  # an exact repeat: the same answer, no new event
     confirmed = ops.post(f"{url}confirm/").json()
     scheduled = ops.post(f"{url}schedule/", {"week": week.isoformat()}, format="json").json()

@@ -14,6 +14,7 @@ from importorders.pipeline import MOVES, allowed_moves
 from importorders.services import orders as svc
 from tests.clock import today
 from tests.factories import TEST_ACTOR, DealerFactory
+from tests.importorders.allocating import allow
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +110,7 @@ def test_a_move_the_status_forbids_is_409_and_changes_nothing(camry):
     order = _draft(camry)
 
     with pytest.raises(Conflict) as raised:
-        svc.order_confirm(order=order, actor=TEST_ACTOR)
+        svc.order_confirm(order=allow(order), actor=TEST_ACTOR)
 
     assert raised.value.code == "move_not_allowed"
     order.refresh_from_db()
@@ -119,7 +120,7 @@ def test_a_move_the_status_forbids_is_409_and_changes_nothing(camry):
 def test_confirm_locks_the_fx_rate_and_records_a_reprice_only_when_the_total_moves(camry, clock):
     order = svc.order_submit(order=_draft(camry), actor=TEST_ACTOR)
 
-    confirmed = svc.order_confirm(order=order, actor=TEST_ACTOR)
+    confirmed = svc.order_confirm(order=allow(order), actor=TEST_ACTOR)
 
     assert confirmed.status == OrderStatus.CONFIRMED
     assert confirmed.fx_rate is not None
@@ -141,7 +142,9 @@ def test_reject_needs_a_reason(camry):
 
 
 def test_schedule_stores_the_monday_and_cancel_holds_until_the_cutoff(camry, clock):
-    order = svc.order_confirm(order=svc.order_submit(order=_draft(camry), actor=TEST_ACTOR), actor=TEST_ACTOR)
+    order = svc.order_confirm(
+        order=allow(svc.order_submit(order=_draft(camry), actor=TEST_ACTOR)), actor=TEST_ACTOR
+    )
     camry.model.change_cutoff_days = 14
     camry.model.save(update_fields=["change_cutoff_days"])
     week = today() + dt.timedelta(days=30)
@@ -179,7 +182,9 @@ def test_a_draft_is_amended_freely_and_a_submitted_build_change_is_repriced(camr
 
 
 def test_a_confirmed_order_is_not_amended(camry):
-    order = svc.order_confirm(order=svc.order_submit(order=_draft(camry), actor=TEST_ACTOR), actor=TEST_ACTOR)
+    order = svc.order_confirm(
+        order=allow(svc.order_submit(order=_draft(camry), actor=TEST_ACTOR)), actor=TEST_ACTOR
+    )
 
     with pytest.raises(Conflict):
         svc.order_amend(order=order, actor=TEST_ACTOR, changes=svc.OrderChanges(notes="x"))
