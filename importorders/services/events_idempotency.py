@@ -5,7 +5,11 @@ A partner's `Idempotency-Key` is claimed in its own short transaction before the
 with the same body, the stored answer again (or 409 while the first is in flight); with another
 body, 422. Keys are the partner's own (another partner's key of the same text is another key) and
 are kept IDEMPOTENCY_KEY_RETENTION_HOURS (published in docs/api.md), then deleted by a beat task.
-A batch that fails (a crash, a refused body) releases its key, so the partner may retry it.
+A batch that fails (a crash, a refused body) releases its key, so the partner may retry it. A
+claim still in flight after IN_FLIGHT_SECONDS is taken to be abandoned (its process died before it
+could release it: no request lives that long, gunicorn's timeout is shorter) and is forgotten, so
+the partner's retry runs; were the first still running, the inbox's unique (partner, event_id)
+would count its events as duplicates, never store them twice.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.errors import Conflict, Unprocessable
 from importorders.models import LogisticsPartner, PartnerIdempotencyKey
+
+IN_FLIGHT_SECONDS = 120
 
 
 def body_digest(body: bytes) -> str:
@@ -65,9 +71,16 @@ def idempotent_call(
 
 
 def _expire(partner: LogisticsPartner, key: str) -> None:
-    """A key past its retention is forgotten before it is looked at (the purge may not have run)."""
-    cutoff = clock.now() - dt.timedelta(hours=settings.IDEMPOTENCY_KEY_RETENTION_HOURS)
+    """A key past its retention, or a claim abandoned in flight, is forgotten before it is looked at."""
+    now = clock.now()
+    cutoff = now - dt.timedelta(hours=settings.IDEMPOTENCY_KEY_RETENTION_HOURS)
     PartnerIdempotencyKey.objects.filter(partner=partner, key=key, created_at__lt=cutoff).delete()
+    PartnerIdempotencyKey.objects.filter(
+        partner=partner,
+        key=key,
+        state=PartnerIdempotencyKey.State.IN_FLIGHT,
+        created_at__lt=now - dt.timedelta(seconds=IN_FLIGHT_SECONDS),
+    ).delete()
 
 
 def idempotency_keys_purge() -> int:

@@ -10,7 +10,7 @@ import pytest
 from core.clock import now
 from importorders.models import PartnerEvent, PartnerIdempotencyKey, Shipment, ShipmentMilestone
 from importorders.services import vehicles as vehicle_services
-from importorders.services.events_idempotency import body_digest, idempotency_keys_purge
+from importorders.services.events_idempotency import IN_FLIGHT_SECONDS, body_digest, idempotency_keys_purge
 from importorders.services.keys import partner_key_issue
 from importorders.services.shipments import shipment_assign, shipment_create
 from tests.catalog.conftest import camry  # noqa: F401
@@ -185,6 +185,17 @@ def test_a_key_in_flight_is_409(world):
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "idempotency_key_in_flight"
     assert not PartnerEvent.objects.exists()
+
+
+def test_a_claim_abandoned_in_flight_is_forgotten_so_the_retry_runs(world, clock):
+    # The process that claimed the key died before it could answer or release it.
+    body = _batch(world, _event(world, "e1"))
+    digest = body_digest(json.dumps(body, sort_keys=True, separators=(",", ":")).encode())
+    PartnerIdempotencyKey.objects.create(partner=world.partner, key="k", body_sha256=digest)
+    clock.advance(seconds=IN_FLIGHT_SECONDS + 1)
+    response = _post(world, body, HTTP_IDEMPOTENCY_KEY="k")
+    assert response.status_code == 202
+    assert response.json()["accepted"] == 1
 
 
 def test_keys_are_each_partners_own_and_expire_after_the_retention(world, clock, settings):
