@@ -14,6 +14,7 @@ from importorders.api.serializers import OrderEventSerializer
 from importorders.models import OrderStatus, Vehicle
 from importorders.selectors.orders import order_event_list
 from importorders.selectors.vehicles import vehicle_get, vehicle_list
+from importorders.vehicle_blocks import vehicle_blocks
 
 
 class AssignVinSerializer(serializers.Serializer):
@@ -92,6 +93,13 @@ class VehicleSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def get_fields(self):
+        # Blocks other apps register (importorders.vehicle_blocks), each under its own name.
+        fields = super().get_fields()
+        for block in vehicle_blocks():
+            fields[block.name] = block.serializer_class(source=f"block_{block.name}", read_only=True)
+        return fields
+
 
 VIN_PARAMETER = OpenApiParameter(
     "vin",
@@ -124,5 +132,8 @@ class VehicleViewSet(ScopedAPIMixin, mixins.RetrieveModelMixin, viewsets.Generic
         vehicle.timeline_entries = (
             list(order_event_list(caller=caller, order=vehicle.order)) if vehicle.order_id else []
         )
-        context = {"caller": caller, "today": clock.today_jst(), "request": request}
+        today = clock.today_jst()
+        for block in vehicle_blocks():
+            setattr(vehicle, f"block_{block.name}", block.load(vehicle=vehicle, caller=caller, today=today))
+        context = {"caller": caller, "today": today, "request": request}
         return Response(VehicleSerializer(vehicle, context=context).data)
