@@ -86,3 +86,36 @@ class DocumentAdmin(ReadOnlyAdmin):
     search_fields = ("vehicle__vin", "sha256")
     inlines = (DocumentReviewInline,)
     exclude = ("storage_key",)
+
+
+# The handover inspections' reference data and records live in importorders (custody facts); their
+# admin pages are registered here, beside the other data of the vehicle's file, so that the
+# importorders admin module stays the logistics side's.
+from importorders import models as io  # noqa: E402
+
+
+@admin.register(io.DamageCode)
+class DamageCodeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("dimension", "code", "name_ja", "name_en", "active")
+    list_filter = ("dimension", "active")
+    search_fields = ("code", "name_ja", "name_en")
+
+
+class DamageEntryInline(ScopedAdminMixin, admin.TabularInline):
+    model = io.DamageEntry
+    fields = ("area", "damage_type", "severity", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(io.HandoverInspection)
+class HandoverInspectionAdmin(ReadOnlyAdmin):
+    list_display = ("vehicle", "custody_point", "location", "inspected_at", "actor_label")
+    list_filter = ("custody_point",)
+    list_select_related = ("vehicle",)
+    search_fields = ("vehicle__vin",)
+    inlines = (DamageEntryInline,)

@@ -39,6 +39,9 @@ class ComplianceConfig(AppConfig):
         )
         grant(COMPLIANCE, "compliance.view_document", "compliance.view_documentreview")
         grant(OPERATIONS, *(f"compliance.view_{model}" for model in (*reference, "document")))
+        grant(OPERATIONS, *(f"importorders.{verb}_damagecode" for verb in ("view", "add", "change")))
+        grant(OPERATIONS, "importorders.view_handoverinspection")
+        grant(COMPLIANCE, "importorders.view_handoverinspection", "importorders.view_damagecode")
 
     @staticmethod
     def _register_navigation() -> None:

@@ -19,6 +19,7 @@ from core.history import AuditedHistory
 from core.models import BilingualNamed, TimeStampedModel, in_current_language
 from core.scoping import ScopedQuerySet
 from core.storage import JPEG, PDF, PNG
+from importorders.models import OrderStatus
 
 
 class DocumentTarget(models.TextChoices):
@@ -156,7 +157,7 @@ class Requirement(TimeStampedModel):
         _("needed before"),
         max_length=20,
         default="ready",
-        choices=[(status, status) for status in GATEABLE_STATUSES],
+        choices=[(status, OrderStatus(status).label) for status in GATEABLE_STATUSES],
         help_text=_("The order status the vehicle may not reach before this document is approved."),
     )
     active = models.BooleanField(_("active"), default=True)

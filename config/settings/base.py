@@ -334,6 +334,14 @@ CELERY_BEAT_SCHEDULE = {
             day_of_week="mon-fri",
         ),
     },
+    # Compliance deadlines at 09:00 Japan time daily: reminders N days before a document expires
+    # (N from the back office's reminder rows) and the notices of documents that expired.
+    "compliance-deadlines": {
+        "task": "compliance.deadlines_sweep",
+        "schedule": crontab(
+            minute=env.int("DEADLINES_MINUTE", default=0), hour=env.int("DEADLINES_HOUR", default=9)
+        ),
+    },
 }
 
 # --- FX rates: where the daily import reads the USD/JPY rate (docs/operations.md, "FX rates") ------

@@ -8,6 +8,14 @@ from importorders.models.exceptions import (
     ExceptionStatus,
     VehicleException,
 )
+from importorders.models.inspections import (
+    CustodyPoint,
+    DamageCode,
+    DamageDimension,
+    DamageEntry,
+    HandoverInspection,
+    InspectionPhoto,
+)
 from importorders.models.keys import DealerAPIKey, PartnerAPIKey
 from importorders.models.orders import Order, OrderEvent, OrderKind, OrderStatus
 from importorders.models.partners import LogisticsPartner
@@ -17,12 +25,18 @@ from importorders.models.watches import OrderWatch
 __all__ = [
     "ChangeRequest",
     "ChangeRequestStatus",
+    "CustodyPoint",
+    "DamageCode",
+    "DamageDimension",
+    "DamageEntry",
     "Dealer",
     "DealerAPIKey",
     "DealerMembership",
     "ExceptionKind",
     "ExceptionResolution",
     "ExceptionStatus",
+    "HandoverInspection",
+    "InspectionPhoto",
     "LogisticsPartner",
     "Order",
     "OrderEvent",
