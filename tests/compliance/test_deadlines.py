@@ -132,3 +132,14 @@ def test_a_real_beat_schedule_fires_the_sweep_on_a_real_worker(garage, worker_qu
 
     assert _sent("compliance.expiring") == [7, 7]
     assert Notification.objects.filter(kind="compliance.expiring").first().event_key.endswith(":7")
+
+
+def test_the_compliance_notification_kinds_are_as_documented():
+    from core.notifications import kinds
+
+    compliance = {k.key: k for k in kinds.all_kinds() if k.key.startswith("compliance.")}
+    assert {key: (k.audience, k.in_app_default, k.email_default) for key, k in compliance.items()} == {
+        "compliance.rejected": ("dealer", True, True),
+        "compliance.expiring": ("dealer", True, True),
+        "compliance.expired": ("dealer", True, True),
+    }
