@@ -38,6 +38,8 @@ DOCUMENT_PARAMETER = OpenApiParameter(
 class VehicleComplianceView(ScopedAPIMixin, APIView):
     """`GET vehicles/{vin}/compliance/`: the vehicle's readiness checklist."""
 
+    serializer_class = ComplianceBlockSerializer
+
     @extend_schema(
         summary="The vehicle's compliance checklist: each requirement's state and who acts next",
         parameters=[VIN_PARAMETER],
@@ -53,6 +55,7 @@ class VehicleDocumentsView(ScopedAPIMixin, APIView):
     """`POST vehicles/{vin}/documents/`: upload a new version of one of the vehicle's documents."""
 
     parser_classes = [MultiPartParser, FormParser]
+    serializer_class = DocumentUploadSerializer
 
     @extend_schema(
         summary="Upload a document for the vehicle (multipart); a new upload supersedes the current version",
@@ -96,6 +99,8 @@ class VehicleDocumentsView(ScopedAPIMixin, APIView):
 class DocumentDownloadView(ScopedAPIMixin, APIView):
     """`GET documents/{id}/download/`: the file, as an attachment, to those who may see the document."""
 
+    serializer_class = DocumentSerializer
+
     @extend_schema(
         summary="Download a document version (attachment; never rendered in the browser)",
         parameters=[DOCUMENT_PARAMETER],
@@ -110,6 +115,7 @@ class DocumentDownloadView(ScopedAPIMixin, APIView):
 
 class _DecisionView(ScopedAPIMixin, APIView):
     body = DecisionSerializer
+    serializer_class = DocumentSerializer
 
     def decide(self, document, actor, reason):  # pragma: no cover - abstract
         raise NotImplementedError
