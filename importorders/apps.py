@@ -118,6 +118,15 @@ class ImportOrdersConfig(AppConfig):
         )
         register(
             NavEntry(
+                label=_("Exceptions"),
+                url_name="office:exceptions",
+                namespace="office-exceptions",
+                visible=lambda caller: caller.kind == "user" and caller.is_back_office,
+                order=65,
+            )
+        )
+        register(
+            NavEntry(
                 label=_("Change requests"),
                 url_name="office:change_requests",
                 namespace="office-change-requests",

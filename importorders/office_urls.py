@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from importorders.views import changes, office, vins
+from importorders.views import changes, exceptions, office, vins
 
 app_name = "office"
 
@@ -20,4 +20,7 @@ urlpatterns = [
     path("change-requests/", changes.change_request_queue_page, name="change_requests"),
     path("change-requests/<int:pk>/approve/", changes.change_request_approve, name="change_request_approve"),
     path("change-requests/<int:pk>/refuse/", changes.change_request_refuse, name="change_request_refuse"),
+    path("exceptions/", exceptions.exception_queue, name="exceptions"),
+    path("exceptions/<int:pk>/resolve/", exceptions.exception_resolve_page, name="exception_resolve"),
+    path("inspections/new/", exceptions.inspection_new, name="inspection_new"),
 ]

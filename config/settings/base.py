@@ -216,6 +216,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Uploaded documents and photos: private, outside STATIC_ROOT and MEDIA_ROOT, never served by URL
+# (core.storage). A bucket store implements the same interface and is named here.
+PRIVATE_STORAGE_BACKEND = env("PRIVATE_STORAGE_BACKEND", default="core.storage.FileSystemPrivateStore")
+PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=VAR_DIR / "private")
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10_000_000)
+UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=40_000_000)
 
 # --- Security headers that hold everywhere --------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
@@ -336,6 +342,14 @@ CELERY_BEAT_SCHEDULE = {
             minute=env.int("FX_IMPORT_MINUTE", default=30),
             hour=env.int("FX_IMPORT_HOUR", default=10),
             day_of_week="mon-fri",
+        ),
+    },
+    # Compliance deadlines at 09:00 Japan time daily: reminders N days before a document expires
+    # (N from the back office's reminder rows) and the notices of documents that expired.
+    "compliance-deadlines": {
+        "task": "compliance.deadlines_sweep",
+        "schedule": crontab(
+            minute=env.int("DEADLINES_MINUTE", default=0), hour=env.int("DEADLINES_HOUR", default=9)
         ),
     },
 }

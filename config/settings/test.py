@@ -11,6 +11,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "test-media"
+PRIVATE_STORAGE_ROOT = VAR_DIR / "test-private"
 ALLOWED_HOSTS = ["*"]
 
 VAR_DIR.mkdir(exist_ok=True)  # the SQLite test database and artifacts live here, even on a fresh checkout

@@ -16,6 +16,7 @@ from importorders.models import Classifier, Milestone, OrderEvent, OrderStatus, 
 from importorders.selectors.orders import order_event_list
 from importorders.selectors.shipments import vehicle_shipment_events
 from importorders.selectors.vehicles import vehicle_get, vehicle_list
+from importorders.vehicle_blocks import vehicle_blocks
 
 
 class AssignVinSerializer(serializers.Serializer):
@@ -150,6 +151,13 @@ class VehicleSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def get_fields(self):
+        # Blocks other apps register (importorders.vehicle_blocks), each under its own name.
+        fields = super().get_fields()
+        for block in vehicle_blocks():
+            fields[block.name] = block.serializer_class(source=f"block_{block.name}", read_only=True)
+        return fields
+
 
 VIN_PARAMETER = OpenApiParameter(
     "vin",
@@ -189,5 +197,8 @@ class VehicleViewSet(ScopedAPIMixin, mixins.RetrieveModelMixin, viewsets.Generic
         vehicle.timeline_entries = sorted(entries, key=lambda entry: entry.at)
         assignment = getattr(vehicle, "shipment_assignment", None)
         vehicle.current_shipment = assignment.shipment if assignment is not None else None
-        context = {"caller": caller, "today": clock.today_jst(), "request": request}
+        today = clock.today_jst()
+        for block in vehicle_blocks():
+            setattr(vehicle, f"block_{block.name}", block.load(vehicle=vehicle, caller=caller, today=today))
+        context = {"caller": caller, "today": today, "request": request}
         return Response(VehicleSerializer(vehicle, context=context).data)

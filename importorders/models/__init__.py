@@ -19,6 +19,14 @@ from importorders.models.exceptions import (
 )
 from importorders.models.inbox import PartnerEvent, PartnerIdempotencyKey
 from importorders.models.inbox_pull import PartnerCallLog, PartnerTrackingSource
+from importorders.models.inspections import (
+    CustodyPoint,
+    DamageCode,
+    DamageDimension,
+    DamageEntry,
+    HandoverInspection,
+    InspectionPhoto,
+)
 from importorders.models.keys import DealerAPIKey, PartnerAPIKey
 from importorders.models.orders import Order, OrderEvent, OrderKind, OrderStatus
 from importorders.models.partners import LogisticsPartner
@@ -42,6 +50,10 @@ __all__ = [
     "ChangeRequest",
     "ChangeRequestStatus",
     "Classifier",
+    "CustodyPoint",
+    "DamageCode",
+    "DamageDimension",
+    "DamageEntry",
     "Dealer",
     "DealerAPIKey",
     "DealerMembership",
@@ -49,6 +61,8 @@ __all__ = [
     "ExceptionKind",
     "ExceptionResolution",
     "ExceptionStatus",
+    "HandoverInspection",
+    "InspectionPhoto",
     "LogisticsPartner",
     "Milestone",
     "Order",

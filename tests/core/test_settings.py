@@ -86,7 +86,7 @@ def test_celery_is_configured_for_production_on_purpose():
     assert conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
 
 
-def test_the_periodic_tasks_are_the_heartbeat_the_fx_import_and_the_shipment_sweeps():
+def test_the_periodic_tasks_are_exactly_the_documented_ones():
     """docs/operations.md and the settings describe exactly this schedule: update them together."""
     from celery.schedules import crontab
 
@@ -102,6 +102,7 @@ def test_the_periodic_tasks_are_the_heartbeat_the_fx_import_and_the_shipment_swe
             "task": "catalog.fx_rate_import",
             "schedule": crontab(minute=30, hour=10, day_of_week="mon-fri"),
         },
+        "compliance-deadlines": {"task": "compliance.deadlines_sweep", "schedule": crontab(minute=0, hour=9)},
     }
 
 
