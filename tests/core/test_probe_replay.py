@@ -52,6 +52,26 @@ pytestmark = pytest.mark.django_db(transaction=True)
 CSRF_TOKEN = "k" * 32  # a well-formed CSRF secret: sent as the cookie and as the header
 NUL_CURSOR = "cD0A"  # base64 of "p=\x00"
 DEEP_JSON = ("[" * 1000 + "]" * 1000).encode()
+# A well-formed VIN no vehicle has.
+MISSING_VIN = "4T1DAACK6TU999999"
+MISSING_VIN_ROUTES = (
+    "api:vehicle-compliance",
+    "api:vehicle-documents",
+    "compliance:vehicle",
+    "compliance:upload",
+)
+MISSING_PK_ROUTES = (
+    "api:document-download",
+    "api:document-approve",
+    "api:document-reject",
+    "compliance:download",
+    "compliance-office:approve",
+    "compliance-office:reject",
+    "office:exception_resolve",
+)
+MISSING_QUOTE_ROUTES = ("api:quote-detail", "quotes:detail", "quotes:print_estimate", "quotes:print_internal")
+# Writes addressed to a missing object: every caller's answer is the same 404, whatever the body.
+MISSING_TARGET_WRITES = {"api:vehicle-documents", "api:document-approve", "api:document-reject"}
 # Path parameters of the routes that have them (url name -> kwargs): codes of the Camry and test worlds.
 SAMPLE_KWARGS = {
     "api:catalog-model-detail": {"code": "CAMRY"},
@@ -65,6 +85,11 @@ SAMPLE_KWARGS = {
     # Nobody's notification (the probes' answers are the missing one's, or a key's 403).
     "api:notification-read": {"pk": 987654321},
     "notifications:read": {"pk": 987654321},
+    # Nobody's vehicle, document, exception or saved quote: the missing one's answer (404) for
+    # every caller, whatever the role (the write order: 404 before 403 before 400).
+    **{name: {"vin": MISSING_VIN} for name in MISSING_VIN_ROUTES},
+    **{name: {"pk": 987654321} for name in MISSING_PK_ROUTES},
+    **{name: {"number": "Q-XXXX-XXXX"} for name in MISSING_QUOTE_ROUTES},
     # Nobody's allocation or supply: the missing one's page (404) or the role's refusal.
     **{
         f"allocation:{name}": {"pk": 987654321}
@@ -309,6 +334,8 @@ WRITERS = {
     "api:order-assign-vins": {"operations"},
     # Partner keys only (the replay has no partner caller): everyone here is refused before the body.
     "api:partner-events": set(),
+    # A saved quote is a dealer's: the back office reads them and saves none.
+    "api:quote-list": DEALER_WRITERS,
     "api:allocation-accept": DEALER_WRITERS,
     "api:allocation-decline": DEALER_WRITERS,
     "api:allocation-request": DEALER_WRITERS,
@@ -471,7 +498,7 @@ def probes(all_routes: list[Route]) -> list[Probe]:
         nul_form = "&".join(f"{key}=%00" for key in JSON_BODIES.get(name, {"x": ""})).encode()
         for caller in authenticated:
             j = JSON
-            if caller not in WRITERS.get(name, {caller}):
+            if caller not in WRITERS.get(name, {caller}) and name not in MISSING_TARGET_WRITES:
                 # A role that may not write here is refused (403) before the body is read; except
                 # that the session's CSRF check reads a POST's body (DRF parses it for request.POST),
                 # so a body that cannot be parsed is a 400 first, saying nothing about the order.
@@ -480,7 +507,13 @@ def probes(all_routes: list[Route]) -> list[Probe]:
                 add(Probe(f"malformed json {name}", method, url, caller, j, b'{"trim": ', expect=unreadable))
                 add(Probe(f"nul form body {name}", method, url, caller, form, nul_form, expect=403))
                 continue
-            bad = None if name in BODYLESS else 415 if name in MULTIPART_ONLY else 400
+            bad = (
+                None
+                if name in BODYLESS or name in MISSING_TARGET_WRITES
+                else 415
+                if name in MULTIPART_ONLY
+                else 400
+            )
             add(Probe(f"nul form body {name}", method, url, caller, form, nul_form, expect=bad and 400))
             add(Probe(f"deep json {name}", method, url, caller, j, DEEP_JSON, expect=bad))
             add(Probe(f"deep object {name}", method, url, caller, j, b'{"a":' * 1000 + b"1" + b"}" * 1000))
@@ -507,7 +540,7 @@ def probes(all_routes: list[Route]) -> list[Probe]:
                         caller,
                         {"Content-Type": content_type},
                         body,
-                        None if name in BODYLESS else expect,
+                        None if name in BODYLESS or name in MISSING_TARGET_WRITES else expect,
                     )
                 )
             add(Probe(f"no content type {name}", method, url, caller, {}, good))
