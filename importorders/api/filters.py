@@ -57,8 +57,9 @@ class OrderFilter(django_filters.FilterSet):
         fields = ["status", "model", "month", "kind", "q"]
 
     def search(self, queryset, name, value: str):
-        """The order's reference (any case, hyphen optional) or the start of its customer reference."""
+        """The order's reference (any case, hyphen optional) or the start of its customer reference (any
+        case)."""
         text = value.strip()
         return queryset.filter(
-            Q(reference=reference_normalize(text)) | Q(customer_reference__startswith=text)
+            Q(reference=reference_normalize(text)) | Q(customer_reference__istartswith=text)
         )

@@ -294,6 +294,7 @@ def test_the_list_pages_with_cursors(world, camry, clock):  # noqa: F811
         ("q=STOCK-", ["submitted"]),
         ("q=CUST-0", ["confirmed", "draft"]),
         ("q=CUST-002", ["confirmed"]),
+        ("q=cust-002", ["confirmed"]),  # the customer reference in any case, as the portal's search
         ("q=nothing", []),
         ("status=draft&kind=stock", []),
     ],
@@ -830,6 +831,7 @@ def test_events_run_a_constant_number_of_queries(world):
         {},
         {"status": ["submitted", "confirmed"]},
         {"model": "CAMRY"},
+        {"status": ["confirmed"], "model": "CAMRY"},
         {"month": "MONTH"},
         {"kind": "stock"},
         {"q": "REF"},
