@@ -143,3 +143,17 @@ def test_json_stays_alone_on_stdout_when_the_demo_sends_notifications(settings, 
     call_command("seed_demo", "--json", "--force")
     out = capfd.readouterr().out
     json.loads(out)  # one JSON object, nothing else: no e-mail printed on stdout
+
+
+def test_every_demo_dealers_ledger_sums_to_its_quota_and_use_for_every_month():
+    from importorders.models import Allocation
+    from importorders.models.allocation import QUOTA_KINDS, USE_KINDS
+
+    _seed_json()
+    allocations = list(Allocation.objects.prefetch_related("entries"))
+    assert allocations, "the demo publishes allocations"
+    for allocation in allocations:
+        entries = [(entry.kind, entry.units) for entry in allocation.entries.all()]
+        quota = sum(units for kind, units in entries if kind in QUOTA_KINDS)
+        used = sum(units for kind, units in entries if kind in USE_KINDS)
+        assert (quota, used) == (allocation.quota, allocation.used), allocation
