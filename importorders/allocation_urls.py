@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/decline/", allocation.decline, name="decline"),
     path("board/", allocation.board, name="board"),
     path("board/export.csv", allocation.export, name="export"),
+    path("board/supply/", allocation.supply, name="supply"),
     path("board/import/", allocation.import_quotas, name="import"),
     path("board/<int:pk>/override/", allocation.override, name="override"),
     path("board/<int:pk>/propose/", allocation.propose, name="propose"),

@@ -136,8 +136,10 @@ class SupplyLineQuerySet(ScopedQuerySet):
         return self.for_back_office_only(caller)
 
 
-class SupplyLine(TimeStampedModel):
-    """The units of a Supply built at one plant; `plant` empty when the plant does not matter."""
+class SupplyLine(ActorColumns, TimeStampedModel):
+    """The units of a Supply built at one plant; `plant` empty when the plant does not matter.
+
+    Entering the month again replaces its lines, so the actor on them is who entered it last."""
 
     supply = models.ForeignKey(
         Supply, on_delete=models.CASCADE, related_name="lines", verbose_name=_("supply")

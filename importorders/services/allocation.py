@@ -259,9 +259,10 @@ def supply_set(*, vehicle_model, month: dt.date, actor: Actor, lines: Mapping[An
         supply = supply_lock(supply.pk)
         _not_before_publish(supply)
         supply.lines.all().delete()
-        SupplyLine.objects.bulk_create(
-            [SupplyLine(supply=supply, plant=plant, units=units) for plant, units in lines.items()]
-        )
+        new_lines = [SupplyLine(supply=supply, plant=plant, units=units) for plant, units in lines.items()]
+        for line in new_lines:
+            line.actor_fill(actor)
+        SupplyLine.objects.bulk_create(new_lines)
         if supply.status == SupplyStatus.PROPOSED:
             supply.status = SupplyStatus.DRAFT  # the proposal no longer matches the supply
             supply.save(update_fields=["status", "updated_at"])

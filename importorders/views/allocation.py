@@ -7,6 +7,8 @@
 - `/allocation/board/` (`allocation:board`): the back office's board for one month: each model's
   supply, every dealer's proposal, override, quota, accepted and used, with totals that equal the
   supply (quotas plus the units held back); an override of one dealer with a reason, publication.
+- `POST /allocation/board/supply/` (`allocation:supply`): enter or change a model's month of supply
+  (units at no plant in particular and/or per-plant lines), before publication.
 
 Views stay thin: the selectors read (scoped), importorders.services.allocation judges and writes,
 and `core.portal.portal_page` turns its errors into the site's pages.
@@ -30,6 +32,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from catalog.models import Plant, VehicleModel
 from core import clock
 from core.callers import Caller, get_caller
 from core.csv_files import csv_records, csv_text
@@ -296,6 +299,9 @@ def board(request: HttpRequest, caller: Caller) -> HttpResponse:
             "next": _month_add(month, 1),
             "dealers": scoped(Dealer, caller).filter(active=True).order_by("code"),
             "default_deadline": today + dt.timedelta(days=7),
+            "models": scoped(VehicleModel, caller).order_by("code"),
+            "plants": scoped(Plant, caller).order_by("code"),
+            "plant_lines": range(SUPPLY_PLANT_LINES),
         },
     )
 
@@ -333,6 +339,63 @@ def override(request: HttpRequest, caller: Caller, pk: int) -> HttpResponse:
         request, _("Override recorded: %(dealer)s %(units)s units.") % {"dealer": dealer.code, "units": units}
     )
     return _back(supply.month)
+
+
+SUPPLY_PLANT_LINES = 3  # the per-plant rows the board's form offers
+
+
+def _whole(text: str, field: str) -> int:
+    text = text.strip()
+    if text.startswith("-") and text[1:].isdigit():
+        raise ValidationFailed(fields={field: [_("Units cannot be negative.")]})
+    if not text.isdigit() or len(text) > 6:
+        raise ValidationFailed(fields={field: [_("Give a whole number of units.")]})
+    return int(text)
+
+
+@require_POST
+@office_page
+def supply(request: HttpRequest, caller: Caller) -> HttpResponse:
+    """Enter or change a model's month of supply: `model` (code), `month` (YYYY-MM), `units` (at no
+    plant in particular, optional) and up to three `plant`/`plant_units` pairs. Every field is checked
+    before anything is written (400); a published month is the service's 409."""
+    code = (request.POST.get("model") or "").strip()[:20]
+    vehicle_model = scoped(VehicleModel, caller).filter(code=code).first() if code else None
+    if vehicle_model is None:
+        raise ValidationFailed(fields={"model": [_("Choose a model of the catalogue.")]})
+    text = (request.POST.get("month") or "").strip()
+    try:
+        if len(text) != 7 or text[4] != "-":
+            raise ValueError(text)
+        month = dt.date.fromisoformat(f"{text}-01")
+    except ValueError as exc:
+        raise ValidationFailed(fields={"month": [_("Give a month as YYYY-MM.")]}) from exc
+    lines: dict = {}
+    units = (request.POST.get("units") or "").strip()
+    if units:
+        lines[None] = _whole(units, "units")
+    plants = {p.code: p for p in scoped(Plant, caller)}
+    for plant_code, plant_units in zip(
+        request.POST.getlist("plant"), request.POST.getlist("plant_units"), strict=False
+    ):
+        plant_code, plant_units = plant_code.strip()[:20], plant_units.strip()
+        if not plant_code and not plant_units:
+            continue
+        plant = plants.get(plant_code)
+        if plant is None:
+            raise ValidationFailed(fields={"plant": [_("Choose a plant for each line with units.")]})
+        if plant in lines:
+            raise ValidationFailed(fields={"plant": [_("Give each plant once.")]})
+        lines[plant] = _whole(plant_units, "plant_units")
+    if not lines:
+        raise ValidationFailed(fields={"units": [_("Give the units of the month, in total or per plant.")]})
+    done = services.supply_set(vehicle_model=vehicle_model, month=month, actor=caller.actor, lines=lines)
+    messages.success(
+        request,
+        _("Supply of %(model)s for %(month)s: %(units)s units.")
+        % {"model": vehicle_model.code, "month": f"{month:%Y-%m}", "units": services.supply_total(done)},
+    )
+    return _back(month)
 
 
 @require_POST

@@ -119,3 +119,110 @@ def _upload(data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("quotas.csv", data, content_type="text/csv")
+
+
+# --- entering supply on the board ------------------------------------------------------------
+
+
+def _lines(supply: Supply) -> dict:
+    return {(line.plant.code if line.plant else None): line.units for line in supply.lines.all()}
+
+
+def test_operations_enter_a_month_of_supply_then_change_it_per_plant(client, world, camry):  # noqa: F811
+    from tests.catalog import factories as f
+
+    f.PlantFactory(maker=camry.model.maker, code="TMMI")
+    page = page_client(client, world.users["operations"], "en")
+    board = main_of(page.get(f"/allocation/board/?month={month(2):%Y-%m}"))
+    assert 'data-testid="supply-form"' in board
+    done = page.post(
+        "/allocation/board/supply/", {"model": "CAMRY", "month": f"{month(2):%Y-%m}", "units": "8"}
+    )
+    assert done.status_code == 302
+    assert done["Location"].endswith(f"?month={month(2):%Y-%m}")
+    supply = Supply.objects.get(vehicle_model=camry.model, month=month(2))
+    assert _lines(supply) == {None: 8}
+    assert supply.lines.get().actor_user == world.users["operations"]  # the clerk who entered it
+    text = main_of(page.get(done["Location"]))
+    assert 'data-testid="board-supply">8' in text
+
+    # Proposed, then changed: the lines are replaced and the month goes back to draft.
+    alloc.allocation_propose(supply=supply, actor=TEST_ACTOR)
+    changed = page.post(
+        "/allocation/board/supply/",
+        {
+            "model": "CAMRY",
+            "month": f"{month(2):%Y-%m}",
+            "units": "2",
+            "plant": ["TMMK", "TMMI", ""],
+            "plant_units": ["5", "4", ""],
+        },
+    )
+    assert changed.status_code == 302
+    supply.refresh_from_db()
+    assert _lines(supply) == {None: 2, "TMMK": 5, "TMMI": 4}
+    assert supply.status == "draft"
+    assert 'data-testid="board-supply">11' in main_of(page.get(changed["Location"]))
+    ja = main_of(page_client(client, world.users["operations"], "ja").get(changed["Location"]))
+    assert "供給の入力・変更" in ja
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"model": "CAMRY", "month": "{m}", "units": "-3"}, "Units cannot be negative."),
+        ({"model": "CAMRY", "month": "{m}", "units": "three"}, "Give a whole number of units."),
+        ({"model": "CAMRY", "month": "2026-13", "units": "3"}, "Give a month as YYYY-MM."),
+        ({"model": "CAMRY", "month": "next month", "units": "3"}, "Give a month as YYYY-MM."),
+        ({"model": "NOSUCH", "month": "{m}", "units": "3"}, "Choose a model of the catalogue."),
+        ({"model": "CAMRY", "month": "{m}"}, "Give the units of the month, in total or per plant."),
+        (
+            {"model": "CAMRY", "month": "{m}", "plant": ["NOPE"], "plant_units": ["3"]},
+            "Choose a plant for each line with units.",
+        ),
+        (
+            {"model": "CAMRY", "month": "{m}", "plant": ["TMMK", "TMMK"], "plant_units": ["3", "1"]},
+            "Give each plant once.",
+        ),
+        (
+            {"model": "CAMRY", "month": "{m}", "units": "5", "plant": ["TMMK"], "plant_units": ["-1"]},
+            "Units cannot be negative.",
+        ),
+    ],
+)
+def test_bad_supply_is_a_400_with_the_reason_and_nothing_written(client, world, camry, data, field):  # noqa: F811
+    alloc.supply_set(vehicle_model=camry.model, month=month(2), actor=TEST_ACTOR, lines={None: 7})
+    page = page_client(client, world.users["operations"], "en")
+    data = {k: (v.replace("{m}", f"{month(2):%Y-%m}") if isinstance(v, str) else v) for k, v in data.items()}
+    refused = page.post("/allocation/board/supply/", data)
+    assert refused.status_code == 400
+    assert field in main_of(refused)
+    assert Supply.objects.count() == 1
+    assert _lines(Supply.objects.get()) == {None: 7}
+
+
+def test_a_published_month_refuses_new_supply_with_409_and_keeps_its_own(client, world, published):
+    page = page_client(client, world.users["operations"], "en")
+    refused = page.post(
+        "/allocation/board/supply/", {"model": "CAMRY", "month": f"{month():%Y-%m}", "units": "20"}
+    )
+    assert refused.status_code == 409
+    assert "change it by an override with a reason" in main_of(refused)
+    published.refresh_from_db()
+    assert (published.status, _lines(published)) == ("published", {None: 10})
+
+
+def test_supply_is_entered_by_operations_only(client, world, camry):  # noqa: F811
+    data = {"model": "CAMRY", "month": f"{month(2):%Y-%m}", "units": "5"}
+    assert (
+        page_client(client, world.users["dealer_manager"]).post("/allocation/board/supply/", data).status_code
+        == 404
+    )
+    assert (
+        page_client(client, world.users["compliance"]).post("/allocation/board/supply/", data).status_code
+        == 403
+    )
+    client.logout()
+    assert client.post("/allocation/board/supply/", data).status_code == 302  # to the login page
+    assert page_client(client, world.users["operations"]).get("/allocation/board/supply/").status_code == 405
+    assert not Supply.objects.exists()

@@ -266,3 +266,18 @@ def test_the_ledger_is_append_only(proposed):
         entry.save()
     with pytest.raises(AppendOnly):
         entry.delete()
+
+
+def test_supply_set_records_its_actor_replaces_lines_and_refuses_a_published_month(camry, dealers):
+    supply = alloc.supply_set(vehicle_model=camry.model, month=_month(), actor=TEST_ACTOR, lines={None: 4})
+    line = supply.lines.get()
+    assert (line.actor_kind, line.actor_ref, line.units) == ("system", "test-suite", 4)
+    with pytest.raises(ValidationFailed):
+        alloc.supply_set(vehicle_model=camry.model, month=_month(), actor=TEST_ACTOR, lines={None: -1})
+    assert list(supply.lines.values_list("units", flat=True)) == [4]
+    alloc.allocation_propose(supply=supply, actor=TEST_ACTOR)
+    alloc.allocation_publish(supply=supply, actor=TEST_ACTOR, deadline=today() + dt.timedelta(days=7))
+    with pytest.raises(Conflict) as refused:
+        alloc.supply_set(vehicle_model=camry.model, month=_month(), actor=TEST_ACTOR, lines={None: 9})
+    assert refused.value.code == "already_published"
+    assert list(supply.lines.values_list("units", flat=True)) == [4]
