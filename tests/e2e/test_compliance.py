@@ -27,6 +27,7 @@ from importorders.services.vehicles import order_assign_vin
 from tests.clock import today
 from tests.e2e.conftest import sign_in
 from tests.factories import TEST_ACTOR, DealerFactory, StaffUserFactory, dealer_user
+from tests.importorders.allocating import allow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -64,7 +65,7 @@ def cleared(db, settings, tmp_path):
             requested_month=month,
         ),
     )
-    order = svc.order_confirm(order=svc.order_submit(order=order, actor=TEST_ACTOR), actor=TEST_ACTOR)
+    order = svc.order_confirm(order=allow(svc.order_submit(order=order, actor=TEST_ACTOR)), actor=TEST_ACTOR)
     week = today() + __import__("datetime").timedelta(days=70 - today().weekday())
     order = svc.order_schedule(order=order, actor=TEST_ACTOR, week=week)
     order = order_assign_vin(order=order, actor=TEST_ACTOR, vin=demo_vin(trim, 501))
