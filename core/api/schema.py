@@ -55,6 +55,9 @@ class AutoSchema(openapi.AutoSchema):
             or self.get_override_parameters()
         ):
             statuses.add(400)
+        if self.method in {"POST", "PUT", "PATCH"}:
+            # A body in a media type no parser reads (or one whose own header is unreadable).
+            statuses.add(415)
         if "{" in self.path:
             statuses.add(404)
         if self.view.get_throttles():

@@ -205,6 +205,22 @@ class OverrideSerializer(serializers.Serializer):
 # --- views -----------------------------------------------------------------------------------
 
 
+class AllocationPageSerializer(serializers.Serializer):
+    """A cursor page of allocations."""
+
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = AllocationSerializer(many=True)
+
+
+class LedgerPageSerializer(serializers.Serializer):
+    """A cursor page of a month's ledger lines."""
+
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = LedgerEntrySerializer(many=True)
+
+
 class AllocationPagination(CursorPagination):
     ordering = ("-id",)
 
@@ -216,7 +232,7 @@ class AllocationListView(APIView):
             OpenApiParameter("model", str, description="A model's code."),
             OpenApiParameter("month", str, description="A month, YYYY-MM."),
         ],
-        responses={200: AllocationSerializer(many=True), 400: ErrorSerializer},
+        responses={200: AllocationPageSerializer, 400: ErrorSerializer},
         tags=["allocation"],
     )
     def get(self, request):
@@ -236,7 +252,7 @@ class LedgerView(APIView):
     @extend_schema(
         summary="A month's ledger: a dealer its own lines, the back office every dealer's",
         parameters=[MODEL, MONTH, OpenApiParameter("dealer", str, description="Back office: one dealer.")],
-        responses={200: LedgerEntrySerializer(many=True), 404: ErrorSerializer},
+        responses={200: LedgerPageSerializer, 404: ErrorSerializer},
         tags=["allocation"],
     )
     def get(self, request, model: str, month: str):
