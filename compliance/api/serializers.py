@@ -51,9 +51,17 @@ class DocumentSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.ChoiceField(choices=[DocumentTarget.VEHICLE, DocumentTarget.MODEL_YEAR]))
+    @extend_schema_field(
+        serializers.ChoiceField(
+            choices=[DocumentTarget.VEHICLE, DocumentTarget.MODEL_YEAR, DocumentTarget.SHIPMENT]
+        )
+    )
     def get_belongs_to(self, document) -> str:
-        return DocumentTarget.VEHICLE if document.vehicle_id else DocumentTarget.MODEL_YEAR
+        if document.vehicle_id:
+            return DocumentTarget.VEHICLE
+        if document.shipment_id:
+            return DocumentTarget.SHIPMENT
+        return DocumentTarget.MODEL_YEAR
 
     def get_download(self, document) -> str:
         """The API path that streams the file (as an attachment, to those who may see it)."""

@@ -25,9 +25,11 @@ from compliance.selectors.readiness import readiness_for_vehicle
 from compliance.services import documents as services
 from core import clock
 from core.api.views import ScopedAPIMixin
-from core.errors import PermissionDenied
+from core.errors import NotFound, PermissionDenied
+from core.scoping import scoped
 from core.storage import private_file_response
 from importorders.api.vehicles import VIN_PARAMETER
+from importorders.models import Shipment
 from importorders.selectors.vehicles import vehicle_get
 
 DOCUMENT_PARAMETER = OpenApiParameter(
@@ -91,6 +93,63 @@ class VehicleDocumentsView(ScopedAPIMixin, APIView):
             content=upload,
             original_name=upload.name or "",
             vehicle=vehicle,
+            issued_on=data.get("issued_on"),
+        )
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+SHIPMENT_REFERENCE_PARAMETER = OpenApiParameter(
+    "reference",
+    str,
+    OpenApiParameter.PATH,
+    description="The shipment's reference (as partner/shipments/ lists it).",
+)
+
+
+class PartnerShipmentDocumentsView(ScopedAPIMixin, APIView):
+    """`POST partner/shipments/{reference}/documents/`: a partner uploads a document of its own shipment."""
+
+    parser_classes = [MultiPartParser, FormParser]
+    serializer_class = DocumentUploadSerializer
+
+    @extend_schema(
+        summary="Upload a document for one of your shipments (partner keys; multipart)",
+        description="A bill of lading, export declaration or permit of the shipment; a new upload "
+        "supersedes the current version. Any caller but a partner key is 403 (whatever the reference); "
+        "another partner's shipment answers 404 like an unknown reference. The same checks as vehicle "
+        "uploads: 400 "
+        "`file_empty`, `file_too_large`, `file_kind_unknown`, `file_kind_not_accepted`, `file_truncated`, "
+        "`file_polyglot`, `file_active_content`, `image_too_large`, `image_unreadable`, "
+        "`document_type_unknown`, `document_type_target` (the type belongs to a vehicle or a model year); "
+        "403 `submitter_not_allowed`; 409 `duplicate_file`. A refused upload stores nothing.",
+        parameters=[SHIPMENT_REFERENCE_PARAMETER],
+        request={"multipart/form-data": DocumentUploadSerializer},
+        responses={
+            201: DocumentSerializer,
+            409: OpenApiResponse(description="The same file was uploaded already."),
+        },
+        tags=["partner"],
+    )
+    def post(self, request, reference: str):
+        caller = self.caller
+        # Only partners upload here; the answer to anyone else is the same for every reference.
+        if not caller.is_partner:
+            raise PermissionDenied()
+        shipment = scoped(Shipment, caller).filter(reference=reference).first()
+        if shipment is None:
+            raise NotFound()
+        serializer = DocumentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        document_type = document_type_get(caller=caller, code=data["document_type"])
+        upload = data["file"]
+        document = services.document_upload(
+            document_type=document_type,
+            actor=caller.actor,
+            submitter="partner",
+            content=upload,
+            original_name=upload.name or "",
+            shipment=shipment,
             issued_on=data.get("issued_on"),
         )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)

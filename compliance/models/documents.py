@@ -29,6 +29,8 @@ class DocumentQuerySet(ScopedQuerySet):
             return self
         if caller.is_dealer:
             return self.filter(vehicle__order__dealer_id=caller.dealer_id)
+        if caller.is_partner:
+            return self.filter(shipment__partner_id=caller.partner_id)
         return self.none()
 
     def current(self) -> DocumentQuerySet:
@@ -36,7 +38,7 @@ class DocumentQuerySet(ScopedQuerySet):
 
 
 class Document(ActorColumns, TimeStampedModel):
-    """One version of one document for a vehicle or a model year; the actor is who uploaded it."""
+    """One version of one document for a vehicle, a model year or a shipment; the actor is who uploaded it."""
 
     document_type = models.ForeignKey(
         DocumentType, on_delete=models.PROTECT, related_name="documents", verbose_name=_("document type")
@@ -56,6 +58,14 @@ class Document(ActorColumns, TimeStampedModel):
         blank=True,
         related_name="documents",
         verbose_name=_("model year"),
+    )
+    shipment = models.ForeignKey(
+        "importorders.Shipment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("shipment"),
     )
     version = models.PositiveIntegerField(_("version"), default=1)
     is_current = models.BooleanField(_("current version"), default=True)
@@ -81,9 +91,10 @@ class Document(ActorColumns, TimeStampedModel):
         ordering = ("-created_at", "-id")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(vehicle__isnull=False) & Q(model_year__isnull=True))
-                | (Q(vehicle__isnull=True) & Q(model_year__isnull=False)),
-                name="compliance_document_one_target",
+                condition=(Q(vehicle__isnull=False) & Q(model_year__isnull=True) & Q(shipment__isnull=True))
+                | (Q(vehicle__isnull=True) & Q(model_year__isnull=False) & Q(shipment__isnull=True))
+                | (Q(vehicle__isnull=True) & Q(model_year__isnull=True) & Q(shipment__isnull=False)),
+                name="compliance_document_one_of_three_targets",
             ),
             models.UniqueConstraint(
                 fields=("document_type", "vehicle"),
@@ -94,6 +105,11 @@ class Document(ActorColumns, TimeStampedModel):
                 fields=("document_type", "model_year"),
                 condition=Q(is_current=True, model_year__isnull=False),
                 name="compliance_document_current_model_year",
+            ),
+            models.UniqueConstraint(
+                fields=("document_type", "shipment"),
+                condition=Q(is_current=True, shipment__isnull=False),
+                name="compliance_document_current_shipment",
             ),
             # NULLs never collide in a unique index: one constraint per kind of target.
             models.UniqueConstraint(
@@ -106,6 +122,11 @@ class Document(ActorColumns, TimeStampedModel):
                 condition=Q(model_year__isnull=False),
                 name="compliance_document_version_model_year",
             ),
+            models.UniqueConstraint(
+                fields=("document_type", "shipment", "version"),
+                condition=Q(shipment__isnull=False),
+                name="compliance_document_version_shipment",
+            ),
         ]
         indexes = [
             # The review queue: current documents waiting, oldest first.
@@ -115,6 +136,7 @@ class Document(ActorColumns, TimeStampedModel):
             # Readiness of a vehicle and of a model year.
             models.Index(fields=("vehicle", "is_current"), name="compliance_document_vehicle"),
             models.Index(fields=("model_year", "is_current"), name="compliance_document_model_year"),
+            models.Index(fields=("shipment", "is_current"), name="compliance_document_shipment"),
             # The same file uploaded twice.
             models.Index(fields=("sha256",), name="compliance_document_sha256"),
             # The daily deadline sweep.
@@ -127,7 +149,12 @@ class Document(ActorColumns, TimeStampedModel):
     @property
     def download_name(self) -> str:
         """A safe name for the attachment: the type's code, the target and the version, never the client's."""
-        target = self.vehicle.vin if self.vehicle_id else f"my{self.model_year_id}"
+        if self.vehicle_id:
+            target = self.vehicle.vin
+        elif self.shipment_id:
+            target = f"shipment{self.shipment_id}"
+        else:
+            target = f"my{self.model_year_id}"
         extension = {"pdf": "pdf", "jpeg": "jpg", "png": "png"}[self.file_kind]
         return f"{self.document_type.code}-{target}-v{self.version}.{extension}"
 

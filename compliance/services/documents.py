@@ -26,7 +26,7 @@ from core import clock
 from core.actors import Actor
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.storage import InspectedFile, private_key_new, private_store, upload_inspect
-from importorders.locks import order_lock
+from importorders.locks import order_lock, shipment_lock
 
 logger = logging.getLogger(__name__)
 
@@ -55,9 +55,11 @@ def document_upload(
     original_name: str = "",
     vehicle=None,
     model_year=None,
+    shipment=None,
     issued_on: dt.date | None = None,
 ) -> Document:
-    """Store a new version of `document_type` for a vehicle or a model year, after checking its bytes.
+    """Store a new version of `document_type` for a vehicle, a model year or a shipment, after checking
+    its bytes.
 
     `submitter` is the caller's submitter column (dealer, back_office, partner): 403 if the type does
     not let it submit. The file is checked (core.storage.upload_inspect) before anything is written;
@@ -71,7 +73,12 @@ def document_upload(
     }
     if not document_type.active:
         raise ValidationFailed(fields={"document_type": [_("This document type is not in use.")]})
-    expected = DocumentTarget.VEHICLE if vehicle is not None else DocumentTarget.MODEL_YEAR
+    if vehicle is not None:
+        expected = DocumentTarget.VEHICLE
+    elif shipment is not None:
+        expected = DocumentTarget.SHIPMENT
+    else:
+        expected = DocumentTarget.MODEL_YEAR
     if document_type.target != expected:
         raise ValidationFailed(
             _("A %(type)s belongs to a %(target)s, not to a %(given)s.")
@@ -96,12 +103,13 @@ def document_upload(
         original_name=_clean_name(original_name),
         vehicle=vehicle,
         model_year=model_year,
+        shipment=shipment,
         issued_on=issued_on or today,
     )
 
 
 def _store_version(
-    *, document_type, actor, inspected: InspectedFile, original_name, vehicle, model_year, issued_on
+    *, document_type, actor, inspected: InspectedFile, original_name, vehicle, model_year, shipment, issued_on
 ):
     key = private_key_new("documents")
     store = private_store()
@@ -111,12 +119,15 @@ def _store_version(
                 order_lock(vehicle.order_id)
             if model_year is not None:
                 model_year_lock(model_year.pk)
+            if shipment is not None:
+                shipment_lock(shipment.pk)
             versions = Document.objects.filter(document_type=document_type)
-            versions = (
-                versions.filter(vehicle=vehicle)
-                if vehicle is not None
-                else versions.filter(model_year=model_year)
-            )
+            if vehicle is not None:
+                versions = versions.filter(vehicle=vehicle)
+            elif shipment is not None:
+                versions = versions.filter(shipment=shipment)
+            else:
+                versions = versions.filter(model_year=model_year)
             same = versions.filter(sha256=inspected.sha256).order_by("version").first()
             if same is not None:
                 raise Conflict(
@@ -129,6 +140,7 @@ def _store_version(
                 document_type=document_type,
                 vehicle=vehicle,
                 model_year=model_year,
+                shipment=shipment,
                 version=latest + 1,
                 is_current=True,
                 status=DocumentStatus.SUBMITTED,

@@ -85,6 +85,8 @@ SAMPLE_KWARGS = {
     # Nobody's notification (the probes' answers are the missing one's, or a key's 403).
     "api:notification-read": {"pk": 987654321},
     "notifications:read": {"pk": 987654321},
+    # Partner keys only (refused before the shipment is looked up): nobody's shipment.
+    "api:partner-shipment-documents": {"reference": "NO-SUCH-SHIPMENT"},
     # Nobody's vehicle, document, exception or saved quote: the missing one's answer (404) for
     # every caller, whatever the role (the write order: 404 before 403 before 400).
     **{name: {"vin": MISSING_VIN} for name in MISSING_VIN_ROUTES},
@@ -334,6 +336,7 @@ WRITERS = {
     "api:order-assign-vins": {"operations"},
     # Partner keys only (the replay has no partner caller): everyone here is refused before the body.
     "api:partner-events": set(),
+    "api:partner-shipment-documents": set(),
     # A saved quote is a dealer's: the back office reads them and saves none.
     "api:quote-list": DEALER_WRITERS,
     "api:allocation-accept": DEALER_WRITERS,
