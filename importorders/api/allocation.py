@@ -34,8 +34,12 @@ from importorders.models import Allocation, AllocationEntry, Dealer, Supply
 from importorders.selectors.orders import order_event_actor
 from importorders.services import allocation as services
 
-MODEL = OpenApiParameter("model", str, OpenApiParameter.PATH, description="The vehicle model's code (CAMRY).")
-MONTH = OpenApiParameter("month", str, OpenApiParameter.PATH, description="The month, YYYY-MM.")
+CODE_SCHEMA = {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,40}$"}
+MONTH_SCHEMA = {"type": "string", "pattern": "^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"}
+MODEL = OpenApiParameter(
+    "model", CODE_SCHEMA, OpenApiParameter.PATH, description="The vehicle model's code (CAMRY)."
+)
+MONTH = OpenApiParameter("month", MONTH_SCHEMA, OpenApiParameter.PATH, description="The month, YYYY-MM.")
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
 
@@ -229,8 +233,8 @@ class AllocationListView(APIView):
     @extend_schema(
         summary="Allocations: a dealer its own of published months, the back office every one",
         parameters=[
-            OpenApiParameter("model", str, description="A model's code."),
-            OpenApiParameter("month", str, description="A month, YYYY-MM."),
+            OpenApiParameter("model", CODE_SCHEMA, description="A model's code."),
+            OpenApiParameter("month", MONTH_SCHEMA, description="A month, YYYY-MM."),
         ],
         responses={200: AllocationPageSerializer, 400: ErrorSerializer},
         tags=["allocation"],
