@@ -336,9 +336,11 @@ def test_the_text_follows_the_readers_language_at_display_time(
 
 
 def test_the_defaults_are_as_documented():
-    # The order kinds (compliance registers its own dealer kinds: tests/compliance).
+    # The order and shipment kinds (compliance registers its own dealer kinds: tests/compliance).
     dealer_kinds = {
-        k.key: k for k in kinds.all_kinds() if k.audience == "dealer" and k.key.startswith("order.")
+        k.key: k
+        for k in kinds.all_kinds()
+        if k.audience == "dealer" and k.key.startswith(("order.", "shipment."))
     }
 
     assert {key for key, kind in dealer_kinds.items() if kind.email_default} == {

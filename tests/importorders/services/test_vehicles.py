@@ -56,7 +56,9 @@ def test_a_scheduled_order_is_built_with_its_vin_and_one_event(order, django_cap
         "clerk",
         {"vin": vin, "build_date": today().isoformat()},
     )
-    assert len(callbacks) == 2  # once for the event listeners, once for the move listeners
+    # the kept order reads' version bump (importorders.order_cache), the move listeners, and the
+    # notification they queue
+    assert len(callbacks) == 3
 
 
 def test_lower_case_and_fullwidth_input_is_stored_as_the_vin(order):
