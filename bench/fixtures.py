@@ -205,6 +205,24 @@ def pools(pool: int, out: Path) -> dict:
             )
         )
         files[move] = {"file": str(path), "orders": len(references)}
+    # Every order of the confirm pool reserves a unit of its dealer's quota, and the quota's queue
+    # holds every submitted order of the dealer, model and month: room for them all.
+    from importorders.models import Order
+    from tests.importorders.allocating import quota
+
+    submitted = made["submitted"]
+    where = {
+        "dealer": submitted.dealer,
+        "vehicle_model": submitted.trim.model_year.vehicle_model,
+        "month": submitted.requested_month,
+    }
+    queued = Order.objects.filter(
+        dealer=submitted.dealer,
+        vehicle_model=where["vehicle_model"],
+        requested_month=where["month"],
+        status__in=("submitted", "confirmed", "scheduled"),
+    ).count()
+    quota(**where, units=queued + pool + 100)
     from django.db import connection
 
     with connection.cursor() as cursor:

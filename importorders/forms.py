@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from catalog.forms import CODE_MAX_LENGTH, MAX_OPTIONS, CodeListField
+from catalog.models.base import in_current_language
+from catalog.selectors.configuration import ConfigurationData
 from core.callers import Caller
 from core.errors import ApplicationError
 from core.scoping import scoped
@@ -152,15 +154,50 @@ class OrderCreateForm(OrderTermsForm):
 
 
 class OrderAmendForm(OrderTermsForm):
-    """A draft or submitted order's terms, changed (the service records what differs)."""
+    """A draft or submitted order's build (colour, options of its trim) and terms, changed: the
+    service checks the build with the catalog engine, re-prices a submitted order and records what
+    differs."""
+
+    color = forms.ChoiceField(label=_("colour"))
+    options = forms.MultipleChoiceField(
+        label=_("options"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The build is checked against the catalog's rules when you save."),
+    )
+    field_order = ["color", "options", *OrderTermsForm.TERMS]
 
     @classmethod
-    def for_order(cls, order: Order, data=None) -> OrderAmendForm:
+    def for_order(cls, order: Order, data=None, *, configuration: ConfigurationData) -> OrderAmendForm:
         initial = {name: getattr(order, name) for name in cls.TERMS}
-        return cls(data, initial=initial)
+        initial["color"] = order.color.code if order.color_id else ""
+        initial["options"] = list(order.option_codes)
+        form = cls(data, initial=initial)
+
+        def label(facts) -> str:
+            return f"{in_current_language(ja=facts.name_ja, en=facts.name_en)} ({facts.code})"
+
+        chosen = set(order.option_codes)
+        # What the trim offers, and what the order carries even if the trim no longer offers it (so
+        # it can be taken off; the engine refuses keeping it).
+        form.fields["color"].choices = [
+            (facts.code, label(facts))
+            for facts in configuration.colors.values()
+            if facts.on_trim or facts.code == initial["color"]
+        ]
+        form.fields["options"].choices = [
+            (facts.code, label(facts))
+            for facts in configuration.options.values()
+            if facts.on_trim or facts.code in chosen
+        ]
+        return form
 
     def changes(self) -> OrderChanges:
-        return OrderChanges(**self.terms())
+        return OrderChanges(
+            color_code=self.cleaned_data["color"],
+            option_codes=tuple(self.cleaned_data["options"]),
+            **self.terms(),
+        )
 
 
 class ReasonForm(forms.Form):

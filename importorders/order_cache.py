@@ -127,7 +127,28 @@ def order_rows_changed(dealer_id: int) -> None:
     The bump after the commit is the one that matters: a read that ran between the write and the
     commit kept what it saw under the version of then, which the second bump retires. The bump now
     makes the writing transaction's own later reads (and a test's, which never commits) see the
-    change. Called once per order event: one SET of two keys each time, and one after the commit.
+    change. Called once per order event: one SET of two keys each time, and one after the commit per
+    dealer and transaction (a batch that moves a hundred orders of one dealer bumps once on commit).
     """
     _bump(dealer_id)
-    transaction.on_commit(lambda: _bump(dealer_id))
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        isinstance(callback, _BumpOnCommit) and callback.dealer_id == dealer_id
+        for _savepoints, callback, _robust in connection.run_on_commit
+    ):
+        # Already queued in this transaction. Django drops a callback with the savepoint it was
+        # queued in, so one still queued outlives any savepoint this write could be rolled back with.
+        return
+    transaction.on_commit(_BumpOnCommit(dealer_id))
+
+
+class _BumpOnCommit:
+    """The after-commit bump of one dealer's version (a class, so a queued one can be recognised)."""
+
+    __slots__ = ("dealer_id",)
+
+    def __init__(self, dealer_id: int) -> None:
+        self.dealer_id = dealer_id
+
+    def __call__(self) -> None:
+        _bump(self.dealer_id)

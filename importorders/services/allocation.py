@@ -572,7 +572,7 @@ def _queue(order: Order):
             dealer_id=order.dealer_id,
             status=OrderStatus.SUBMITTED,
             requested_month=order.requested_month,
-            trim__model_year__vehicle_model_id=order.trim.model_year.vehicle_model_id,
+            vehicle_model_id=order.vehicle_model_id,
         )
         .annotate(
             sold_first=Case(
@@ -586,17 +586,30 @@ def _queue(order: Order):
     )
 
 
+QUEUE_KEY = ("sold_first", "stock_priority", "status_changed_at", "id")
+
+
 def queue_position(order: Order) -> int | None:
-    """The order's place (1 = next) among its dealer's submitted orders of that model and month."""
-    ids = list(_queue(order).values_list("id", flat=True))
-    return ids.index(order.pk) + 1 if order.pk in ids else None
+    """The order's place (1 = next) among its dealer's submitted orders of that model and month.
+
+    Two small queries however long the queue is: the order's own key in the queue's ordering, then
+    how many orders come before it (none of the queue's rows leaves the database)."""
+    queue = _queue(order)
+    mine = queue.filter(pk=order.pk).values_list(*QUEUE_KEY).first()
+    if mine is None:
+        return None
+    ahead = Q()
+    for depth, name in enumerate(QUEUE_KEY):
+        equal = {key: value for key, value in zip(QUEUE_KEY[:depth], mine, strict=False)}
+        ahead |= Q(**equal, **{f"{name}__lt": mine[depth]})
+    return queue.filter(ahead).count() + 1
 
 
 def _allocation_of(order: Order) -> Allocation | None:
     return (
         Allocation.objects.filter(
             dealer_id=order.dealer_id,
-            supply__vehicle_model_id=order.trim.model_year.vehicle_model_id,
+            supply__vehicle_model_id=order.vehicle_model_id,
             supply__month=order.requested_month,
             supply__status=SupplyStatus.PUBLISHED,
         )

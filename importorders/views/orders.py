@@ -472,12 +472,31 @@ def order_cancel(request: HttpRequest, caller: Caller, reference: str) -> HttpRe
 @require_http_methods(["GET", "POST"])
 @orders_page
 def order_amend(request: HttpRequest, caller: Caller, reference: str) -> HttpResponse:
-    """Change a draft or submitted order's terms (the dealer); the service records what differs."""
+    """Change a draft or submitted order's build and terms (the dealer): the service checks the build
+    (a broken one is listed rule by rule, nothing saved), re-prices a submitted order, and records
+    what differs."""
     order = order_get(caller=caller, reference=reference)
     if not caller.is_dealer:
         raise PermissionDenied(NOT_A_DEALER)
-    form = OrderAmendForm.for_order(order, request.POST if request.method == "POST" else None)
+    if order.status not in AMENDABLE:
+        # Say so before the dealer types anything, and before checking what was posted (the
+        # service refuses it too).
+        return _refused_page(
+            request,
+            caller,
+            order,
+            Conflict(
+                _("The order's status is %(status)s: it can no longer be changed.")
+                % {"status": order.get_status_display()},
+                code="not_amendable",
+            ),
+        )
+    configuration = trim_configuration_data(trim_id=order.trim_id)
+    form = OrderAmendForm.for_order(
+        order, request.POST if request.method == "POST" else None, configuration=configuration
+    )
     status = 200
+    broken: tuple = ()
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -487,6 +506,8 @@ def order_amend(request: HttpRequest, caller: Caller, reference: str) -> HttpRes
                         order=order, actor=caller.actor, changes=form.changes()
                     ),
                 )
+            except ConfigurationInvalid as error:
+                broken = error.errors
             except ApplicationError as error:
                 if isinstance(error, NotFound):
                     raise
@@ -499,18 +520,16 @@ def order_amend(request: HttpRequest, caller: Caller, reference: str) -> HttpRes
                 )
                 return redirect("orders:detail", reference=amended.reference)
         status = 400
-    elif order.status not in AMENDABLE:
-        # Say so before the dealer types anything (the service refuses it too).
-        return _refused_page(
-            request,
-            caller,
-            order,
-            Conflict(
-                _("The order's status is %(status)s: it can no longer be changed.")
-                % {"status": order.get_status_display()}
-            ),
-        )
-    return render(request, "importorders/order_amend.html", {"order": order, "form": form}, status=status)
+    context = {
+        "order": order,
+        "form": form,
+        "broken": broken,
+        "configure_query": urlencode(
+            {"color": order.color.code if order.color_id else "", "options": list(order.option_codes)},
+            doseq=True,
+        ),
+    }
+    return render(request, "importorders/order_amend.html", context, status=status)
 
 
 # --- ordering a build --------------------------------------------------------------------------

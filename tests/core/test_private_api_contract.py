@@ -165,6 +165,22 @@ def test_drf_keeps_the_django_request_as_request_underscore_request():
     )
 
 
+@pytest.mark.django_db
+def test_django_keeps_queued_on_commit_callbacks_as_savepoints_callback_robust():
+    from django.db import connection, transaction
+
+    def marker():
+        return None
+
+    with transaction.atomic():
+        transaction.on_commit(marker)
+        queued = [entry for entry in connection.run_on_commit if len(entry) == 3 and entry[1] is marker]
+        assert queued, (
+            f"{BROKEN}connection.run_on_commit no longer holds (savepoints, callback, robust): "
+            "importorders.order_cache queues one bump per dealer and transaction by reading it"
+        )
+
+
 # --- Behaviour, against Redis ----------------------------------------------------------------------
 
 

@@ -477,6 +477,8 @@ def test_amending_changes_the_terms_and_a_broken_rule_is_shown_beside_its_field(
     order = place(world.dealer, camry, OrderStatus.SUBMITTED)
     dealer = as_(client, world, "dealer_sales")
     form = {
+        "color": "089",
+        "options": ["PKG-NAV"],
         "kind": "sold",
         "customer_reference": "CUST-001",
         "requested_month": f"{month(3):%Y-%m}",
@@ -496,6 +498,44 @@ def test_amending_changes_the_terms_and_a_broken_rule_is_shown_beside_its_field(
     order.refresh_from_db()
     assert (order.priority, order.notes, order.requested_month) == (5, "早めに", month(3))
     assert order.events.filter(kind=OrderEvent.Kind.AMENDED).count() == 1
+
+
+def test_amending_the_build_rechecks_and_reprices_it_and_a_broken_build_saves_nothing(client, world, camry):  # noqa: F811
+    order = place(world.dealer, camry, OrderStatus.SUBMITTED)
+    dealer = as_(client, world, "dealer_sales")
+    terms = {
+        "kind": "sold",
+        "customer_reference": "CUST-001",
+        "requested_month": f"{order.requested_month:%Y-%m}",
+        "priority": "100",
+    }
+    page = main_of(dealer.get(f"/orders/{order.reference}/edit/"))
+    # The trim's colours and options are offered, the order's own chosen.
+    assert 'value="218"' in page
+    assert 'value="ROOF"' in page
+    assert 'value="LE-CLOTH"' not in page  # another trim's option
+    assert 'data-testid="amend-configurator"' in page
+
+    before = everything()
+    broken = dealer.post(
+        f"/orders/{order.reference}/edit/", {**terms, "color": "089", "options": ["PKG-NAV", "ROOF", "RACK"]}
+    )
+    assert broken.status_code == 400
+    text = main_of(broken)
+    assert 'data-testid="rule-errors"' in text
+    assert everything() == before
+
+    total_before = order.price_total_jpy
+    done = dealer.post(
+        f"/orders/{order.reference}/edit/", {**terms, "color": "218", "options": ["PKG-NAV", "ROOF"]}
+    )
+    assert done.status_code == 302
+    order.refresh_from_db()
+    assert order.color.code == "218"
+    assert "ROOF" in order.option_codes
+    assert order.price_total_jpy != total_before  # a submitted order is re-priced
+    event = order.events.filter(kind=OrderEvent.Kind.AMENDED).get()
+    assert "option_codes" in event.changes or "options" in event.changes
 
 
 def test_a_confirmed_order_cannot_be_amended_here(client, world, camry):  # noqa: F811

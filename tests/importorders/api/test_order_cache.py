@@ -134,3 +134,35 @@ def test_a_bump_that_cannot_reach_redis_is_logged_not_raised(orders, monkeypatch
     monkeypatch.setattr(order_cache, "cache", Down())
     order_cache._bump(orders.dealer.pk)
     assert "could not be bumped" in caplog.text
+
+
+def _queued_bumps() -> list[int]:
+    from django.db import connection
+
+    return [c.dealer_id for _, c, _ in connection.run_on_commit if isinstance(c, order_cache._BumpOnCommit)]
+
+
+def test_one_after_commit_bump_per_dealer_and_transaction(orders):
+    # Placing the fixture's orders queued one bump per dealer already (the test's transaction).
+    assert sorted(_queued_bumps()) == sorted([orders.dealer.pk, orders.other_dealer.pk])
+    for _ in range(3):
+        svc.order_amend(order=orders.order, actor=TEST_ACTOR, changes=svc.OrderChanges(priority=7 + _))
+        order_cache.order_rows_changed(orders.other_dealer.pk)
+    assert sorted(_queued_bumps()) == sorted([orders.dealer.pk, orders.other_dealer.pk])
+
+
+def test_a_bump_queued_in_a_rolled_back_savepoint_is_queued_again(world):
+    from django.db import transaction
+
+    assert _queued_bumps() == []
+    try:
+        with transaction.atomic():
+            order_cache.order_rows_changed(world.dealer.pk)
+            assert _queued_bumps() == [world.dealer.pk]
+            raise RuntimeError("rolled back")
+    except RuntimeError:
+        pass
+    assert _queued_bumps() == []
+    order_cache.order_rows_changed(world.dealer.pk)
+    order_cache.order_rows_changed(world.dealer.pk)
+    assert _queued_bumps() == [world.dealer.pk]
