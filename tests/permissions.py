@@ -183,3 +183,42 @@ EVERYONE_SIGNED_IN = {
     "compliance": 200,
     "admin": 200,
 }
+
+
+# A dealer's own object (an order, a quote, a change request): the dealer's people and keys and the
+# back office read it; another dealer and a partner get the 404 of a missing one.
+DEALER_OWNED_READ = {
+    **UNAUTHENTICATED,
+    "other_dealer": 404,
+    "other_dealer_key": 404,
+    "dealer_sales": 200,
+    "dealer_manager": 200,
+    "dealer_key": 200,
+    "partner": 404,
+    "operations": 200,
+    "compliance": 200,
+    "admin": 200,
+}
+# ... and only its dealer changes it.
+BY_THE_DEALER = {**DEALER_OWNED_READ, "operations": 403, "compliance": 403, "admin": 403}
+
+
+class DealerOwnedSuite(PermissionSuite):
+    """An endpoint of an object of `world.dealer` with a twin of `world.other_dealer`: neither dealer
+    (nor a partner) may see what only the other's shows: `own_marks` / `other_marks` name it."""
+
+    def own_marks(self, world: World) -> list[str]:
+        raise NotImplementedError
+
+    def other_marks(self, world: World) -> list[str]:
+        raise NotImplementedError
+
+    def secrets(self, world: World, caller: str) -> list[str]:
+        secrets = super().secrets(world, caller)
+        if caller in {"dealer_sales", "dealer_manager", "dealer_key"}:
+            return [*secrets, *self.other_marks(world)]
+        if caller in {"other_dealer", "other_dealer_key"}:
+            return [*secrets, *self.own_marks(world)]
+        if caller == "partner":
+            return [*secrets, *self.own_marks(world)[:1], *self.other_marks(world)[:1]]
+        return secrets

@@ -14,7 +14,7 @@ from tests.catalog.conftest import camry  # noqa: F401 - the Camry world, priced
 from tests.clock import today
 from tests.factories import TEST_ACTOR
 from tests.importorders.changes import everything, install_options, place
-from tests.permissions import UNAUTHENTICATED, PermissionSuite
+from tests.permissions import BY_THE_DEALER, DEALER_OWNED_READ, DealerOwnedSuite
 from tests.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def orders(request, world, camry):  # noqa: F811
     return world
 
 
-class ChangeSuite(PermissionSuite):
+class ChangeSuite(DealerOwnedSuite):
     """The permission suite over TKY001's confirmed order (`world.order`)."""
 
     path = ""  # after change-requests/
@@ -54,13 +54,11 @@ class ChangeSuite(PermissionSuite):
     def snapshot(self, world):
         return everything()
 
-    def secrets(self, world, caller):
-        secrets = super().secrets(world, caller)
-        if caller in {"dealer_sales", "dealer_manager", "dealer_key"}:
-            return [*secrets, world.other_order.reference, "OSK-CUST-9"]
-        if caller in {"other_dealer", "other_dealer_key"}:
-            return [*secrets, world.order.reference, "CUST-001"]
-        return secrets
+    def own_marks(self, world):
+        return [world.order.reference, "CUST-001"]
+
+    def other_marks(self, world):
+        return [world.other_order.reference, "OSK-CUST-9"]
 
 
 class DecisionSuite(ChangeSuite):
@@ -74,19 +72,7 @@ class DecisionSuite(ChangeSuite):
         return f"/api/v1/orders/{world.order.reference}/change-requests/999999999/{self.path}"
 
 
-READ = {
-    **UNAUTHENTICATED,
-    "other_dealer": 404,
-    "other_dealer_key": 404,
-    "dealer_sales": 200,
-    "dealer_manager": 200,
-    "dealer_key": 200,
-    "partner": 404,
-    "operations": 200,
-    "compliance": 200,
-    "admin": 200,
-}
-BY_THE_DEALER = {**READ, "operations": 403, "compliance": 403, "admin": 403}
+READ = DEALER_OWNED_READ
 BY_OPERATIONS = {**READ, "dealer_sales": 403, "dealer_manager": 403, "dealer_key": 403, "compliance": 403}
 
 

@@ -17,7 +17,13 @@ from tests.catalog.conftest import camry  # noqa: F401 - the Camry world, priced
 from tests.clock import today
 from tests.factories import TEST_ACTOR
 from tests.importorders.allocating import allow
-from tests.permissions import EVERYONE_SIGNED_IN, UNAUTHENTICATED, PermissionSuite
+from tests.permissions import (
+    BY_THE_DEALER,
+    DEALER_OWNED_READ,
+    EVERYONE_SIGNED_IN,
+    UNAUTHENTICATED,
+    DealerOwnedSuite,
+)
 from tests.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +85,7 @@ def everything() -> tuple[list, list]:
     )
 
 
-class OrderSuite(PermissionSuite):
+class OrderSuite(DealerOwnedSuite):
     """The permission suite over one order of TKY001 (`world.order`); OSK001 has its own."""
 
     path = ""  # after orders/{reference}/
@@ -93,31 +99,15 @@ class OrderSuite(PermissionSuite):
     def snapshot(self, world):
         return everything()
 
-    def secrets(self, world, caller):
-        secrets = super().secrets(world, caller)
-        if caller in {"dealer_sales", "dealer_manager", "dealer_key"}:
-            return [*secrets, world.other_order.reference, "OSK-CUST-9"]
-        if caller in {"other_dealer", "other_dealer_key"}:
-            return [*secrets, world.order.reference, "CUST-001"]
-        if caller == "partner":
-            return [*secrets, world.order.reference, world.other_order.reference]
-        return secrets
+    def own_marks(self, world):
+        return [world.order.reference, "CUST-001"]
+
+    def other_marks(self, world):
+        return [world.other_order.reference, "OSK-CUST-9"]
 
 
 # Who may read an order, and who makes which move (404 before 403 for every caller).
-READ = {
-    **UNAUTHENTICATED,
-    "other_dealer": 404,
-    "other_dealer_key": 404,
-    "dealer_sales": 200,
-    "dealer_manager": 200,
-    "dealer_key": 200,
-    "partner": 404,
-    "operations": 200,
-    "compliance": 200,
-    "admin": 200,
-}
-BY_THE_DEALER = {**READ, "operations": 403, "compliance": 403, "admin": 403}
+READ = DEALER_OWNED_READ
 BY_OPERATIONS = {**READ, "dealer_sales": 403, "dealer_manager": 403, "dealer_key": 403, "compliance": 403}
 
 

@@ -11,7 +11,12 @@ from importorders.models import SavedQuote
 from importorders.services import quotes as quote_services
 from tests.catalog.conftest import add_registration_data, camry  # noqa: F401 - the Camry world
 from tests.factories import TEST_ACTOR
-from tests.permissions import EVERYONE_SIGNED_IN, UNAUTHENTICATED, PermissionSuite
+from tests.permissions import (
+    DEALER_OWNED_READ,
+    EVERYONE_SIGNED_IN,
+    UNAUTHENTICATED,
+    DealerOwnedSuite,
+)
 from tests.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +44,7 @@ def everything() -> list:
     return list(SavedQuote.objects.order_by("pk").values())
 
 
-class QuoteSuite(PermissionSuite):
+class QuoteSuite(DealerOwnedSuite):
     def url(self, world):
         return f"/api/v1/quotes/{world.quote.number}/"
 
@@ -49,29 +54,14 @@ class QuoteSuite(PermissionSuite):
     def snapshot(self, world):
         return everything()
 
-    def secrets(self, world, caller):
-        secrets = super().secrets(world, caller)
-        if caller in {"dealer_sales", "dealer_manager", "dealer_key"}:
-            return [*secrets, world.other_quote.number, "OSK-CUSTOMER-9"]
-        if caller in {"other_dealer", "other_dealer_key"}:
-            return [*secrets, world.quote.number, "Tokyo Customer"]
-        if caller == "partner":
-            return [*secrets, world.quote.number, world.other_quote.number]
-        return secrets
+    def own_marks(self, world):
+        return [world.quote.number, "Tokyo Customer"]
+
+    def other_marks(self, world):
+        return [world.other_quote.number, "OSK-CUSTOMER-9"]
 
 
-READ = {
-    **UNAUTHENTICATED,
-    "other_dealer": 404,
-    "other_dealer_key": 404,
-    "dealer_sales": 200,
-    "dealer_manager": 200,
-    "dealer_key": 200,
-    "partner": 404,
-    "operations": 200,
-    "compliance": 200,
-    "admin": 200,
-}
+READ = DEALER_OWNED_READ
 
 
 class TestQuoteList(QuoteSuite):
