@@ -126,8 +126,8 @@ class Shipment(ActorColumns, TimeStampedModel):
         verbose_name_plural = _("shipments")
         ordering = ("-created_at", "-id")
         indexes = [
-            # A partner's list, newest first (partner/shipments/).
-            models.Index(fields=("partner", "-id"), name="shipment_partner_newest"),
+            # A partner's list, newest first (partner/shipments/), for its live or its sandbox key.
+            models.Index(fields=("partner", "sandbox", "-id"), name="shipment_partner_newest"),
             # The stale and slipping sweep: shipments in transit by their last event.
             models.Index(fields=("current_milestone", "last_event_at"), name="shipment_in_transit"),
         ]
