@@ -19,6 +19,9 @@ skipped), and in one transaction:
 3. re-projects each touched shipment from all its applied events (services.shipments).
 Everything is idempotent per event (exception keys, exact-repeat moves), and the projection depends
 only on the set of events, so the order of arrival does not change the shipment's final state.
+
+A sandbox key's events (`sandbox`, docs/decisions/0004) are received against sandbox vehicles only
+and go through steps 1 and 3 alone: no order move, exception or dealer notification.
 """
 
 from __future__ import annotations
