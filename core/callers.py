@@ -39,6 +39,8 @@ class Caller:
     dealer_role: str | None = None  # "manager" or "sales" for dealer staff
     partner_id: int | None = None
     partner_code: str | None = None
+    # A partner's sandbox key: it sees and writes only the partner's sandbox shipments.
+    sandbox: bool = False
     back_office_roles: frozenset[str] = field(default_factory=frozenset)
     key_id: str | None = None
 
@@ -105,6 +107,7 @@ class Caller:
             "display_name": display_name,
             "dealer": self.dealer_code,
             "partner": self.partner_code,
+            "sandbox": self.sandbox,
             "roles": self.roles,
             "is_staff": bool(self.kind == "user" and self.user.is_staff),
             "language": get_language(),

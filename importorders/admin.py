@@ -1,5 +1,6 @@
 """Back office: dealers and their people, logistics partners and API keys, with change history."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -173,8 +174,19 @@ class DealerAPIKeyAdmin(APIKeyAdmin):
 
 @admin.register(PartnerAPIKey)
 class PartnerAPIKeyAdmin(APIKeyAdmin):
+    """Partner keys; a sandbox key is marked when it is issued and stays one (docs/decisions/0004)."""
+
     owner_field = "partner"
     autocomplete_fields = ("partner",)
+    list_filter = ("sandbox", *APIKeyAdmin.list_filter)
+
+    def get_list_display(self, request):
+        return (*super().get_list_display(request), "sandbox")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # A key never moves between the sandbox and the live shipments.
+        return [*fields, "sandbox"] if obj is not None else fields
 
 
 @admin.register(Vehicle)
@@ -212,10 +224,30 @@ class VehicleAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return False
 
 
+class ShipmentVehicleForm(forms.ModelForm):
+    """A vehicle goes only on a shipment of its own world: sandbox with sandbox, live with live."""
+
+    class Meta:
+        model = ShipmentVehicle
+        fields = ("vehicle",)
+
+    def clean(self):
+        cleaned = super().clean()
+        vehicle = cleaned.get("vehicle")
+        # The inline formset sets the shipment on the row (an unsaved one for a new shipment: live).
+        shipment = getattr(self.instance, "shipment", None)
+        if vehicle is not None and shipment is not None and vehicle.sandbox != shipment.sandbox:
+            raise forms.ValidationError(
+                _("A sandbox vehicle goes on a sandbox shipment only, and only there.")
+            )
+        return cleaned
+
+
 class ShipmentVehicleInline(ScopedAdminMixin, admin.TabularInline):
     """The vehicles on a shipment: a vehicle is on one shipment at a time (a unique key)."""
 
     model = ShipmentVehicle
+    form = ShipmentVehicleForm
     extra = 1
     autocomplete_fields = ("vehicle",)
     fields = ("vehicle", "actor_label", "created_at")
@@ -249,8 +281,9 @@ class ShipmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "current_milestone",
         "promised_at_dealer",
         "eta_at_dealer",
+        "sandbox",
     )
-    list_filter = ("partner", "current_milestone")
+    list_filter = ("partner", "sandbox", "current_milestone")
     list_select_related = ("partner",)
     search_fields = ("reference", "vessel", "voyage", "assignments__vehicle__vin")
     fields = (
@@ -264,9 +297,10 @@ class ShipmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "current_milestone",
         "eta_at_dealer",
         "last_event_at",
+        "sandbox",
         "actor_label",
     )
-    readonly_fields = ("current_milestone", "eta_at_dealer", "last_event_at", "actor_label")
+    readonly_fields = ("current_milestone", "eta_at_dealer", "last_event_at", "sandbox", "actor_label")
     inlines = (ShipmentVehicleInline, ShipmentMilestoneInline)
 
     def save_model(self, request, obj, form, change):

@@ -36,6 +36,8 @@ DEALERS = (
     },
 )
 
+# The demo partner whose sandbox key seed_demo prints beside its live key.
+SANDBOX_PARTNER = "PACRORO"
 PARTNERS = (
     {
         "code": "PACRORO",
@@ -83,6 +85,10 @@ def seed_dealers_and_partners(result: DemoResult) -> None:
         )
         _, key = partner_key_issue(partner=partner, name=DEMO_KEY_NAME, actor=SEEDER)
         result.api_keys.append({"kind": "partner", "owner": partner.code, "key": key})
+        if partner.code == SANDBOX_PARTNER:
+            # The first partner's engineer also gets a sandbox key (docs/partner-api.md, "Sandbox").
+            _, key = partner_key_issue(partner=partner, name=DEMO_KEY_NAME, actor=SEEDER, sandbox=True)
+            result.api_keys.append({"kind": "partner_sandbox", "owner": partner.code, "key": key})
 
 
 # Demo orders: for each dealer, one at every status of the pipeline, built through the services

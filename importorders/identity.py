@@ -67,6 +67,8 @@ class KeySnapshot:
     owner_name_en: str
     owner_active: bool
     last_used_at: datetime | None
+    # A partner's sandbox key (docs/decisions/0004); a default, so facts cached before it read False.
+    sandbox: bool = False
 
     @property
     def usable(self) -> bool:
@@ -135,6 +137,7 @@ def _snapshot(key, owner_field: str) -> KeySnapshot:
         owner_name_en=owner.name_en,
         owner_active=owner.active,
         last_used_at=key.last_used_at,
+        sandbox=bool(getattr(key, "sandbox", False)),
     )
 
 
@@ -277,6 +280,7 @@ def caller_for_request(request) -> Caller:
             user=request.user,
             partner_id=key.owner_id,
             partner_code=key.owner_code,
+            sandbox=key.sandbox,
             key_id=key.prefix,
         )
     return caller_for_user(request.user)

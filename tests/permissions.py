@@ -128,6 +128,10 @@ class PermissionSuite:
             return [world.dealer.code, world.other_dealer.code, world.other_partner.code]
         return []
 
+    def forbidden_code(self, caller: str) -> str:
+        """The error code of a 403 for this caller (a role refused: `permission_denied`)."""
+        return "permission_denied"
+
     def call(self, client: APIClient, world: World):
         return getattr(client, self.method)(self.url(world), data=self.payload(world), format="json")
 
@@ -162,7 +166,7 @@ class PermissionSuite:
             )
             assert (missing.status_code, missing.json()) == (404, body), "'not yours' differs from 'missing'"
         if expected == 403:
-            assert body["error"]["code"] == "permission_denied"
+            assert body["error"]["code"] == self.forbidden_code(permission_caller)
 
 
 def permission_suite_parametrize(metafunc) -> None:

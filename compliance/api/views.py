@@ -6,6 +6,7 @@ Every one follows the write order: 404 (the vehicle or document through the call
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -121,7 +122,8 @@ class PartnerShipmentDocumentsView(ScopedAPIMixin, APIView):
         "`file_empty`, `file_too_large`, `file_kind_unknown`, `file_kind_not_accepted`, `file_truncated`, "
         "`file_polyglot`, `file_active_content`, `image_too_large`, `image_unreadable`, "
         "`document_type_unknown`, `document_type_target` (the type belongs to a vehicle or a model year); "
-        "403 `submitter_not_allowed`; 409 `duplicate_file`. A refused upload stores nothing.",
+        "403 `submitter_not_allowed`, `sandbox_key_not_allowed` (a sandbox key); 409 `duplicate_file`. "
+        "A refused upload stores nothing.",
         parameters=[SHIPMENT_REFERENCE_PARAMETER],
         request={"multipart/form-data": DocumentUploadSerializer},
         responses={
@@ -135,6 +137,11 @@ class PartnerShipmentDocumentsView(ScopedAPIMixin, APIView):
         # Only partners upload here; the answer to anyone else is the same for every reference.
         if not caller.is_partner:
             raise PermissionDenied()
+        if caller.sandbox:
+            # A sandbox rehearses events only: nothing of it reaches the back office's review queue.
+            raise PermissionDenied(
+                _("A sandbox key cannot upload documents; use a live key."), code="sandbox_key_not_allowed"
+            )
         shipment = scoped(Shipment, caller).filter(reference=reference).first()
         if shipment is None:
             raise NotFound()

@@ -1,4 +1,8 @@
-"""Partner endpoints: `POST partner/events/` (a batch into the inbox) and `GET partner/shipments/`.
+"""Partner endpoints: `POST partner/events/` (a batch into the inbox), `GET partner/shipments/`, and
+the sandbox's scenarios (`GET partner/sandbox/scenarios/`, `POST partner/sandbox/scenarios/{name}/`).
+
+A sandbox key (docs/decisions/0004) goes through the same endpoints and sees only sandbox rows: the
+scoping of every partner queryset takes the caller's `sandbox`.
 
 Only partner keys call them (everyone else: 403). A partner sees its own shipments only, and an
 event about a VIN that is not on one of them is refused in the batch's answer with the same message
@@ -18,11 +22,12 @@ from rest_framework.response import Response
 from core.api.pagination import CursorPagination
 from core.api.schema import ErrorSerializer
 from core.api.views import ScopedAPIMixin
-from core.errors import ApplicationError, PermissionDenied, ValidationFailed
+from core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from core.scoping import scoped
 from importorders.models import LogisticsPartner, Shipment, ShipmentMilestone, ShipmentVehicle
 from importorders.services.events import MAX_BATCH, events_receive
 from importorders.services.events_idempotency import idempotent_call
+from importorders.services.sandbox import BY_NAME, SCENARIOS, sandbox_scenario_reset, sandbox_scenarios
 from importorders.vocabularies import VERSIONS
 
 
@@ -147,12 +152,15 @@ class PartnerEventsView(ScopedAPIMixin):
                 vocabulary=data["vocabulary"],
                 version=data["version"],
                 events=data["events"],
+                sandbox=caller.sandbox,
             )
             return 202, answer.as_dict()
 
         if key:
             body = json.dumps(request.data, sort_keys=True, separators=(",", ":")).encode()
-            status, answer = idempotent_call(partner=partner, key=key, body=body, call=call)
+            status, answer = idempotent_call(
+                partner=partner, key=key, body=body, call=call, sandbox=caller.sandbox
+            )
         else:
             status, answer = call()
         return Response(answer, status=status)
@@ -234,3 +242,126 @@ class PartnerShipmentViewSet(ScopedAPIMixin, mixins.ListModelMixin, viewsets.Gen
     def list(self, request, *args, **kwargs):
         _partner_of(self.caller)
         return super().list(request, *args, **kwargs)
+
+
+# The sandbox: scripted scenarios (importorders.services.sandbox, docs/partner-api.md) ---------------
+
+
+class SandboxKeyRequired(PermissionDenied):
+    """A live key asked for what only a sandbox key may do (403)."""
+
+    default_code = "sandbox_key_required"
+
+
+class ScenarioSummarySerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="Replay it with `POST partner/sandbox/scenarios/{name}/`.")
+    title = serializers.CharField()
+    description = serializers.CharField()
+
+
+class ExpectedMilestoneSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    planned_at = serializers.DateTimeField(allow_null=True)
+    estimated_at = serializers.DateTimeField(allow_null=True)
+    actual_at = serializers.DateTimeField(allow_null=True)
+
+
+class ExpectedShipmentSerializer(serializers.Serializer):
+    """The sandbox shipment as `GET partner/shipments/` shows it once the batch is applied."""
+
+    reference = serializers.CharField()
+    partner = serializers.CharField()
+    origin = serializers.CharField()
+    destination = serializers.CharField()
+    vessel = serializers.CharField()
+    voyage = serializers.CharField()
+    current_milestone = serializers.CharField(allow_blank=True)
+    promised_at_dealer = serializers.DateField(allow_null=True)
+    eta_at_dealer = serializers.DateTimeField(allow_null=True)
+    last_event_at = serializers.DateTimeField(allow_null=True)
+    vehicles = serializers.ListField(child=serializers.CharField())
+    milestones = ExpectedMilestoneSerializer(many=True)
+
+
+class ExpectedSerializer(serializers.Serializer):
+    answer = BatchAnswerSerializer(help_text="What `POST partner/events/` answers to the batch.")
+    shipment = ExpectedShipmentSerializer()
+
+
+class ScenarioBatchSerializer(serializers.Serializer):
+    vocabulary = serializers.CharField()
+    version = serializers.CharField()
+    events = serializers.ListField(child=serializers.DictField())
+
+
+class ScenarioSerializer(serializers.Serializer):
+    """A scenario reset: the batch to post with your own client, and where it leads."""
+
+    scenario = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    batch = ScenarioBatchSerializer(help_text="Post it as it is to `partner/events/` with the sandbox key.")
+    expected = ExpectedSerializer()
+
+
+def _sandbox_partner_of(caller) -> LogisticsPartner:
+    partner = _partner_of(caller)
+    if not caller.sandbox:
+        raise SandboxKeyRequired(_("Scenarios run with a sandbox key only; this key is a live one."))
+    return partner
+
+
+class SandboxScenarioListView(ScopedAPIMixin):
+    """`GET partner/sandbox/scenarios/`: the scripted scenarios (partner keys, live or sandbox)."""
+
+    queryset = Shipment.objects.all()
+    serializer_class = ScenarioSummarySerializer
+    pagination_class = None  # five scenarios, one answer
+
+    @extend_schema(
+        summary="The sandbox's scripted scenarios (partner keys)",
+        responses={200: ScenarioSummarySerializer(many=True)},
+        tags=["partner"],
+        operation_id="partner_sandbox_scenarios_list",
+    )
+    def get(self, request, *args, **kwargs):
+        _partner_of(self.caller)
+        return Response(ScenarioSummarySerializer(sandbox_scenarios(), many=True).data)
+
+
+class SandboxScenarioView(ScopedAPIMixin):
+    """`POST partner/sandbox/scenarios/{name}/`: reset the scenario's sandbox shipment (sandbox keys)."""
+
+    queryset = Shipment.objects.all()
+    serializer_class = ScenarioSerializer
+
+    @extend_schema(
+        summary="Reset a scenario's sandbox shipment and get its batch (sandbox keys)",
+        description="Puts the scenario's sandbox shipment back to its start (no events, no milestones; "
+        "the key's sandbox Idempotency-Keys are forgotten) and answers the batch to post to "
+        "`partner/events/` with the same key, the answer that post gets, and the shipment as "
+        "`GET partner/shipments/` shows it once the batch is applied. Nothing is sent for you. "
+        "403 `sandbox_key_required` for a live key; 404 for a name that is not a scenario; 409 "
+        "`sandbox_unavailable` when the sandbox cannot be prepared. Takes no body.",
+        parameters=[
+            OpenApiParameter(
+                "name",
+                str,
+                OpenApiParameter.PATH,
+                enum=[scenario.name for scenario in SCENARIOS],
+                description="The scenario (`GET partner/sandbox/scenarios/`).",
+            )
+        ],
+        request=None,
+        responses={200: ScenarioSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer},
+        tags=["partner"],
+        operation_id="partner_sandbox_scenario_reset",
+    )
+    def post(self, request, name: str, *args, **kwargs):
+        caller = self.caller
+        partner = _sandbox_partner_of(caller)
+        scenario = BY_NAME.get(name)
+        if scenario is None:
+            raise NotFound(_("No scenario has this name."))
+        result = sandbox_scenario_reset(partner=partner, scenario=scenario, actor=caller.actor)
+        return Response(ScenarioSerializer(result).data)

@@ -5,7 +5,12 @@ from rest_framework.routers import SimpleRouter
 
 from importorders.api import allocation
 from importorders.api.changes import ChangeRequestViewSet
-from importorders.api.partner import PartnerEventsView, PartnerShipmentViewSet
+from importorders.api.partner import (
+    PartnerEventsView,
+    PartnerShipmentViewSet,
+    SandboxScenarioListView,
+    SandboxScenarioView,
+)
 from importorders.api.quotes import SavedQuoteViewSet
 from importorders.api.vehicles import VehicleViewSet
 from importorders.api.views import DealerViewSet, OrderViewSet
@@ -28,6 +33,14 @@ urlpatterns = [
     *router.urls,
     re_path(r"^orders/(?P<reference>[A-Za-z0-9-]+)/watch/$", OrderWatchView.as_view(), name="order-watch"),
     re_path(r"^partner/events/$", PartnerEventsView.as_view(), name="partner-events"),
+    re_path(
+        r"^partner/sandbox/scenarios/$", SandboxScenarioListView.as_view(), name="partner-sandbox-scenarios"
+    ),
+    re_path(
+        r"^partner/sandbox/scenarios/(?P<name>[a-z0-9-]{1,40})/$",
+        SandboxScenarioView.as_view(),
+        name="partner-sandbox-scenario",
+    ),
     # Allocation (importorders.api.allocation): a model's month as allocations/{model}/{YYYY-MM}/.
     re_path(r"^allocations/$", allocation.AllocationListView.as_view(), name="allocation-list"),
     *[

@@ -1,7 +1,9 @@
 """The partner event inbox: every accepted shipment event, stored first and applied by Celery after.
 
 A row is a fact a partner reported, in canonical terms (code, classifier, occurred_at, ...) beside
-what it sent (`raw`). `(partner, event_id)` is unique, so a duplicate is dropped by the database.
+what it sent (`raw`). `(partner, sandbox, event_id)` is unique, so a duplicate is dropped by the
+database (a sandbox key's events are apart from the live keys' of the same partner: docs/decisions/
+0004).
 `applied_at` is empty until the apply task has taken the event into its shipment's projection and
 made its effects (order moves, exceptions); the beat sweeper re-enqueues rows left unapplied.
 `retracted` is set when an event retracting this one has been applied (whichever arrived first).
@@ -30,7 +32,7 @@ class PartnerEventQuerySet(ScopedQuerySet):
         if caller.is_back_office:
             return self
         if caller.is_partner:
-            return self.filter(partner_id=caller.partner_id)
+            return self.filter(partner_id=caller.partner_id, sandbox=caller.sandbox)
         if caller.is_dealer:
             return self.filter(vehicle__order__dealer_id=caller.dealer_id)
         return self.none()
@@ -46,6 +48,8 @@ class PartnerEvent(ActorColumns, models.Model):
         verbose_name=_("partner"),
     )
     event_id = models.CharField(_("event ID"), max_length=100)
+    # Sent with a sandbox key: applied to a sandbox shipment's projection only, never with effects.
+    sandbox = models.BooleanField(_("sandbox"), default=False)
     # Empty only on a retraction that arrived before the event it retracts (it names no VIN).
     vehicle = models.ForeignKey(
         "importorders.Vehicle",
@@ -89,7 +93,7 @@ class PartnerEvent(ActorColumns, models.Model):
         verbose_name_plural = _("shipment events")
         ordering = ("occurred_at", "event_id")
         constraints = [
-            models.UniqueConstraint(fields=("partner", "event_id"), name="partner_event_once"),
+            models.UniqueConstraint(fields=("partner", "sandbox", "event_id"), name="partner_event_once"),
         ]
         indexes = [
             # The apply task and the sweeper: unapplied rows, oldest first.
@@ -102,7 +106,7 @@ class PartnerEvent(ActorColumns, models.Model):
             models.Index(fields=("shipment", "occurred_at"), name="partner_event_shipment"),
             models.Index(fields=("vehicle", "occurred_at"), name="partner_event_vehicle"),
             # Finding what a retraction retracts.
-            models.Index(fields=("partner", "retracts"), name="partner_event_retracts"),
+            models.Index(fields=("partner", "sandbox", "retracts"), name="partner_event_retracts"),
         ]
 
     def __str__(self) -> str:
@@ -129,6 +133,8 @@ class PartnerIdempotencyKey(models.Model):
         "importorders.LogisticsPartner", on_delete=models.CASCADE, related_name="+", verbose_name=_("partner")
     )
     key = models.CharField(_("key"), max_length=200)
+    # A sandbox key's idempotency keys are apart from the live keys' of the same partner.
+    sandbox = models.BooleanField(_("sandbox"), default=False)
     body_sha256 = models.CharField(_("body hash"), max_length=64)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.IN_FLIGHT)
     status_code = models.PositiveSmallIntegerField(_("status"), null=True, blank=True)
@@ -141,7 +147,9 @@ class PartnerIdempotencyKey(models.Model):
         verbose_name = _("idempotency key")
         verbose_name_plural = _("idempotency keys")
         constraints = [
-            models.UniqueConstraint(fields=("partner", "key"), name="partner_idempotency_key_once"),
+            models.UniqueConstraint(
+                fields=("partner", "sandbox", "key"), name="partner_idempotency_key_once"
+            ),
         ]
         indexes = [models.Index(fields=("created_at",), name="partner_idempotency_age")]
 

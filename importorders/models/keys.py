@@ -115,13 +115,22 @@ class DealerAPIKey(KeyUsageMixin, AbstractAPIKey):
 
 
 class PartnerAPIKey(KeyUsageMixin, AbstractAPIKey):
-    """A logistics partner's key: sees only shipments assigned to its partner."""
+    """A logistics partner's key: sees only shipments assigned to its partner.
+
+    A sandbox key sees and writes only its partner's sandbox shipments (docs/decisions/0004): set
+    when the key is issued, never changed after, so a key never moves between the two worlds.
+    """
 
     partner = models.ForeignKey(
         "importorders.LogisticsPartner",
         on_delete=models.CASCADE,
         related_name="api_keys",
         verbose_name=_("partner"),
+    )
+    sandbox = models.BooleanField(
+        _("sandbox"),
+        default=False,
+        help_text=_("A sandbox key reads and writes only the partner's sandbox shipments."),
     )
 
     history = AuditedHistory(excluded_fields=["last_used_at"])

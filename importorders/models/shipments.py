@@ -81,7 +81,7 @@ class ShipmentQuerySet(ScopedQuerySet):
         if caller.is_back_office:
             return self
         if caller.is_partner:
-            return self.filter(partner_id=caller.partner_id)
+            return self.filter(partner_id=caller.partner_id, sandbox=caller.sandbox)
         if caller.is_dealer:
             carrying = ShipmentVehicle.objects.filter(
                 shipment_id=OuterRef("pk"), vehicle__order__dealer_id=caller.dealer_id
@@ -116,6 +116,8 @@ class Shipment(ActorColumns, TimeStampedModel):
     )
     eta_at_dealer = models.DateTimeField(_("estimated at dealer"), null=True, blank=True)
     last_event_at = models.DateTimeField(_("last event"), null=True, blank=True)
+    # A sandbox shipment carries sandbox vehicles only and is seen by sandbox keys only.
+    sandbox = models.BooleanField(_("sandbox"), default=False, editable=False)
 
     objects = ShipmentQuerySet.as_manager()
 
@@ -124,8 +126,8 @@ class Shipment(ActorColumns, TimeStampedModel):
         verbose_name_plural = _("shipments")
         ordering = ("-created_at", "-id")
         indexes = [
-            # A partner's list, newest first (partner/shipments/).
-            models.Index(fields=("partner", "-id"), name="shipment_partner_newest"),
+            # A partner's list, newest first (partner/shipments/), for its live or its sandbox key.
+            models.Index(fields=("partner", "sandbox", "-id"), name="shipment_partner_newest"),
             # The stale and slipping sweep: shipments in transit by their last event.
             models.Index(fields=("current_milestone", "last_event_at"), name="shipment_in_transit"),
         ]
@@ -148,7 +150,7 @@ class ShipmentVehicleQuerySet(ScopedQuerySet):
         if caller.is_back_office:
             return self
         if caller.is_partner:
-            return self.filter(shipment__partner_id=caller.partner_id)
+            return self.filter(shipment__partner_id=caller.partner_id, shipment__sandbox=caller.sandbox)
         if caller.is_dealer:
             return self.filter(vehicle__order__dealer_id=caller.dealer_id)
         return self.none()

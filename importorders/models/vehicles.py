@@ -32,7 +32,10 @@ class VehicleQuerySet(ScopedQuerySet):
         if caller.is_dealer:
             return self.filter(order__dealer_id=caller.dealer_id)
         if caller.is_partner:
-            return self.filter(shipment_assignment__shipment__partner_id=caller.partner_id)
+            return self.filter(
+                shipment_assignment__shipment__partner_id=caller.partner_id,
+                shipment_assignment__shipment__sandbox=caller.sandbox,
+            )
         return self.none()
 
 
@@ -62,6 +65,8 @@ class Vehicle(ActorColumns, TimeStampedModel):
         "catalog.Color", on_delete=models.PROTECT, related_name="vehicles", verbose_name=_("colour")
     )
     build_date = models.DateField(_("build date"))
+    # A partner sandbox's vehicle: never ordered, only ever on a sandbox shipment.
+    sandbox = models.BooleanField(_("sandbox"), default=False, editable=False)
 
     objects = VehicleQuerySet.as_manager()
 
@@ -71,6 +76,10 @@ class Vehicle(ActorColumns, TimeStampedModel):
         ordering = ("-created_at", "-id")
         constraints = [
             models.CheckConstraint(condition=Q(vin__regex=VIN_PATTERN), name="vehicle_vin_characters"),
+            # No write path can give a sandbox vehicle an order, so no sandbox event can move one.
+            models.CheckConstraint(
+                condition=Q(sandbox=False) | Q(order__isnull=True), name="vehicle_sandbox_unordered"
+            ),
         ]
 
     def __str__(self) -> str:

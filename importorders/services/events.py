@@ -19,6 +19,9 @@ skipped), and in one transaction:
 3. re-projects each touched shipment from all its applied events (services.shipments).
 Everything is idempotent per event (exception keys, exact-repeat moves), and the projection depends
 only on the set of events, so the order of arrival does not change the shipment's final state.
+
+A sandbox key's events (`sandbox`, docs/decisions/0004) are received against sandbox vehicles only
+and go through steps 1 and 3 alone: no order move, exception or dealer notification.
 """
 
 from __future__ import annotations
@@ -196,8 +199,13 @@ def events_receive(
     vocabulary: str,
     version: str,
     events: Sequence[Any],
+    sandbox: bool = False,
 ) -> BatchAnswer:
-    """Store a batch's good events in the inbox (one transaction); the apply task runs after commit."""
+    """Store a batch's good events in the inbox (one transaction); the apply task runs after commit.
+
+    `sandbox` (a sandbox key's batch): only the partner's sandbox vehicles are known, and event IDs
+    are apart from the live ones (docs/decisions/0004).
+    """
     if vocabulary not in VERSIONS or version not in VERSIONS[vocabulary]:
         raise ValueError("the caller validates the vocabulary and version")
     codes = mapping_codes(vocabulary, version) if vocabulary != "canonical" else {}
@@ -224,7 +232,10 @@ def events_receive(
     on_shipments = {
         vin: (vehicle_id, shipment_id)
         for vin, vehicle_id, shipment_id in ShipmentVehicle.objects.filter(
-            shipment__partner=partner, vehicle__vin__in=vins
+            shipment__partner=partner,
+            shipment__sandbox=sandbox,
+            vehicle__sandbox=sandbox,
+            vehicle__vin__in=vins,
         ).values_list("vehicle__vin", "vehicle_id", "shipment_id")
     }
     event_ids = {clean["event_id"] for _, clean, _ in readable}
@@ -232,7 +243,7 @@ def events_receive(
     known = {
         event_id: (vehicle_id, shipment_id)
         for event_id, vehicle_id, shipment_id in PartnerEvent.objects.filter(
-            partner=partner, event_id__in=event_ids | retracted_ids
+            partner=partner, sandbox=sandbox, event_id__in=event_ids | retracted_ids
         ).values_list("event_id", "vehicle_id", "shipment_id")
     }
     rows: list[PartnerEvent] = []
@@ -276,6 +287,7 @@ def events_receive(
                 remarks=clean["remarks"],
             )
         row.vocabulary, row.vocabulary_version = vocabulary, version
+        row.sandbox = sandbox
         row.raw = _storable(raw) if isinstance(raw, dict) else {}
         row.actor_fill(actor)
         in_batch[event_id] = (row.vehicle_id, row.shipment_id)
@@ -316,7 +328,7 @@ class _Applier:
         now = clock.now()
         ids = [event.pk for event in self.batch]
         PartnerEvent.objects.filter(pk__in=ids).update(applied_at=now)
-        by_id = {(event.partner_id, event.event_id): event for event in self.batch}
+        by_id = {(event.partner_id, event.sandbox, event.event_id): event for event in self.batch}
         targets = self._targets()
         # Lock every shipment the batch touches, in primary-key order, before any order.
         self.shipments = {e.shipment_id for e in self.batch if e.shipment_id} | {
@@ -327,9 +339,8 @@ class _Applier:
             {e.vehicle_id for e in self.batch if e.vehicle_id} | {t.vehicle_id for t in targets.values()}
         )
         for retraction in (event for event in self.batch if event.retracts):
-            target = by_id.get((retraction.partner_id, retraction.retracts)) or targets.get(
-                (retraction.partner_id, retraction.retracts)
-            )
+            slot = (retraction.partner_id, retraction.sandbox, retraction.retracts)
+            target = by_id.get(slot) or targets.get(slot)
             if target is None:
                 continue  # it finds this retraction when it comes
             if retraction.vehicle_id is None:
@@ -339,7 +350,7 @@ class _Applier:
                 continue
             target.retracted = True
             target.save(update_fields=["retracted"])
-            if target.pk not in ids:
+            if target.pk not in ids and not target.sandbox:
                 self._undo(target)
         # Events of this batch retracted by retractions applied earlier.
         earlier = set(
@@ -347,21 +358,27 @@ class _Applier:
                 applied_at__isnull=False, partner_id__in={e.partner_id for e in self.batch}
             )
             .filter(retracts__in=[e.event_id for e in self.batch if not e.retracts])
-            .values_list("partner_id", "retracts")
+            .values_list("partner_id", "sandbox", "retracts")
         )
         for event in self.batch:
-            if not event.retracts and not event.retracted and (event.partner_id, event.event_id) in earlier:
+            slot = (event.partner_id, event.sandbox, event.event_id)
+            if not event.retracts and not event.retracted and slot in earlier:
                 event.retracted = True
                 event.save(update_fields=["retracted"])
                 # The retraction came first and named no VIN: it belongs to this vehicle now.
                 PartnerEvent.objects.filter(
-                    partner_id=event.partner_id, retracts=event.event_id, vehicle__isnull=True
+                    partner_id=event.partner_id,
+                    sandbox=event.sandbox,
+                    retracts=event.event_id,
+                    vehicle__isnull=True,
                 ).update(vehicle_id=event.vehicle_id, shipment_id=event.shipment_id)
         facts = sorted(
             (
                 e
                 for e in self.batch
-                if not e.retracts and not e.retracted and e.classifier == Classifier.ACTUAL
+                # A sandbox event moves its sandbox shipment's projection only: no order, no
+                # exception, no dealer hears of it.
+                if not e.retracts and not e.retracted and not e.sandbox and e.classifier == Classifier.ACTUAL
             ),
             key=lambda e: (e.occurred_at, e.event_id),
         )
@@ -369,21 +386,22 @@ class _Applier:
             self._effects(event)
         for shipment_id in sorted(self.shipments):
             shipment = shipment_project(shipment_id=shipment_id)
-            self.told += shipment_check_slipping(shipment=shipment, actor=self.actor)
+            if not shipment.sandbox:
+                self.told += shipment_check_slipping(shipment=shipment, actor=self.actor)
 
     def _targets(self) -> dict[tuple[int, str], PartnerEvent]:
-        wanted = [(e.partner_id, e.retracts) for e in self.batch if e.retracts]
+        wanted = {(e.partner_id, e.sandbox, e.retracts) for e in self.batch if e.retracts}
         if not wanted:
             return {}
         rows = PartnerEvent.objects.filter(
-            partner_id__in={p for p, _ in wanted},
-            event_id__in={r for _, r in wanted},
+            partner_id__in={p for p, _, _ in wanted},
+            event_id__in={r for _, _, r in wanted},
             applied_at__isnull=False,
         ).exclude(pk__in=[e.pk for e in self.batch])
         return {
-            (row.partner_id, row.event_id): row
+            (row.partner_id, row.sandbox, row.event_id): row
             for row in rows
-            if (row.partner_id, row.event_id) in set(wanted)
+            if (row.partner_id, row.sandbox, row.event_id) in wanted
         }
 
     # Effects ------------------------------------------------------------------------------------

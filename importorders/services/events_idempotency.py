@@ -35,16 +35,24 @@ def body_digest(body: bytes) -> str:
 
 
 def idempotent_call(
-    *, partner: LogisticsPartner, key: str, body: bytes, call: Callable[[], tuple[int, Any]]
+    *,
+    partner: LogisticsPartner,
+    key: str,
+    body: bytes,
+    call: Callable[[], tuple[int, Any]],
+    sandbox: bool = False,
 ) -> tuple[int, Any]:
-    """Run `call` (returning status and body) once per (partner, key); a retry gets its answer."""
+    """Run `call` (returning status and body) once per (partner, key kind, key); a retry gets its
+    answer. A sandbox key's keys are apart from the live keys' (`sandbox`)."""
     digest = body_digest(body)
-    _expire(partner, key)
+    _expire(partner, key, sandbox)
     try:
         with transaction.atomic():
-            claim = PartnerIdempotencyKey.objects.create(partner=partner, key=key, body_sha256=digest)
+            claim = PartnerIdempotencyKey.objects.create(
+                partner=partner, sandbox=sandbox, key=key, body_sha256=digest
+            )
     except IntegrityError:
-        stored = PartnerIdempotencyKey.objects.get(partner=partner, key=key)
+        stored = PartnerIdempotencyKey.objects.get(partner=partner, sandbox=sandbox, key=key)
         if stored.body_sha256 != digest:
             raise Unprocessable(
                 _("This Idempotency-Key was used with another body."), code="idempotency_key_reused"
@@ -70,14 +78,13 @@ def idempotent_call(
     return status, answer
 
 
-def _expire(partner: LogisticsPartner, key: str) -> None:
+def _expire(partner: LogisticsPartner, key: str, sandbox: bool) -> None:
     """A key past its retention, or a claim abandoned in flight, is forgotten before it is looked at."""
     now = clock.now()
     cutoff = now - dt.timedelta(hours=settings.IDEMPOTENCY_KEY_RETENTION_HOURS)
-    PartnerIdempotencyKey.objects.filter(partner=partner, key=key, created_at__lt=cutoff).delete()
-    PartnerIdempotencyKey.objects.filter(
-        partner=partner,
-        key=key,
+    mine = PartnerIdempotencyKey.objects.filter(partner=partner, sandbox=sandbox, key=key)
+    mine.filter(created_at__lt=cutoff).delete()
+    mine.filter(
         state=PartnerIdempotencyKey.State.IN_FLIGHT,
         created_at__lt=now - dt.timedelta(seconds=IN_FLIGHT_SECONDS),
     ).delete()

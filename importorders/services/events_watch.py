@@ -72,7 +72,9 @@ def shipments_watch(*, actor: Actor) -> list[int]:
     created: list[int] = []
     with transaction.atomic():
         in_transit = (
-            Shipment.objects.exclude(current_milestone__in=["", Milestone.DELIVERED_TO_DEALER])
+            # Sandbox shipments raise nothing: their events are a partner's rehearsal.
+            Shipment.objects.filter(sandbox=False)
+            .exclude(current_milestone__in=["", Milestone.DELIVERED_TO_DEALER])
             .filter(last_event_at__lt=stale_before)
             .order_by("pk")
         )
@@ -81,7 +83,7 @@ def shipments_watch(*, actor: Actor) -> list[int]:
             key = f"stale:{shipment.reference}:{shipment.last_event_at.isoformat()}"
             created += _raise_on_vehicles(shipment, ExceptionKind.STALE, key, note, actor)
         promised = Shipment.objects.filter(
-            promised_at_dealer__isnull=False, eta_at_dealer__isnull=False
+            sandbox=False, promised_at_dealer__isnull=False, eta_at_dealer__isnull=False
         ).exclude(current_milestone=Milestone.DELIVERED_TO_DEALER)
         for shipment in promised.order_by("pk"):
             created += shipment_check_slipping(shipment=shipment, actor=actor)

@@ -38,10 +38,18 @@ def dealer_key_issue(
 
 
 def partner_key_issue(
-    *, partner: LogisticsPartner, name: str, actor: Actor, expires_at: datetime | None = None
+    *,
+    partner: LogisticsPartner,
+    name: str,
+    actor: Actor,
+    expires_at: datetime | None = None,
+    sandbox: bool = False,
 ) -> tuple[PartnerAPIKey, str]:
-    """A new key for a logistics partner; returns (key row, the key itself, shown only now)."""
-    key_row = PartnerAPIKey(partner=partner, name=name, expiry_date=expires_at)
+    """A new key for a logistics partner; returns (key row, the key itself, shown only now).
+
+    `sandbox`: the key reads and writes only the partner's sandbox shipments (for good).
+    """
+    key_row = PartnerAPIKey(partner=partner, name=name, expiry_date=expires_at, sandbox=sandbox)
     return key_row, api_key_issue(key_row=key_row, actor=actor)
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -87,6 +89,11 @@ def shipment_assign(*, shipment: Shipment, vehicle: Vehicle, actor: Actor) -> Sh
 
     Moving it from another shipment is allowed until that shipment has events about it (409 then).
     """
+    if vehicle.sandbox != shipment.sandbox:
+        # The sandbox and the live shipments never share a vehicle (docs/decisions/0004).
+        raise Conflict(
+            _("A sandbox vehicle goes on a sandbox shipment only, and only there."), code="sandbox_mismatch"
+        )
     with transaction.atomic():
         shipment_lock(shipment.pk)
         current = ShipmentVehicle.objects.select_for_update().filter(vehicle=vehicle).first()
@@ -113,11 +120,48 @@ def _winner_key(event: PartnerEvent) -> tuple:
     return (event.reported_at or event.occurred_at, event.occurred_at, event.event_id)
 
 
-_TIME_FIELDS = {
+_TIME_FIELDS: dict[str, str] = {
     Classifier.PLANNED: "planned_at",
     Classifier.ESTIMATED: "estimated_at",
     Classifier.ACTUAL: "actual_at",
 }
+
+
+@dataclass(frozen=True)
+class Projection:
+    """What a set of events says of a shipment: per milestone its times (in route order), the
+    current milestone, the at-dealer estimate and the last event's time."""
+
+    milestones: list[tuple[str, dict[str, dt.datetime]]]
+    current_milestone: str
+    eta_at_dealer: dt.datetime | None
+    last_event_at: dt.datetime | None
+
+
+def events_projection(events: Iterable[PartnerEvent]) -> Projection:
+    """The projection of applied, unretracted events (no retractions among them); pure, so the
+    sandbox's scenarios state their end state with the very rules the shipments follow."""
+    winners: dict[tuple[str, str], PartnerEvent] = {}
+    last_event_at = None
+    for event in events:
+        slot = (event.code, event.classifier)
+        if slot not in winners or _winner_key(event) > _winner_key(winners[slot]):
+            winners[slot] = event
+        if last_event_at is None or event.occurred_at > last_event_at:
+            last_event_at = event.occurred_at
+    times: dict[str, dict[str, dt.datetime]] = {}
+    for (code, classifier), event in winners.items():
+        times.setdefault(code, {})[_TIME_FIELDS[classifier]] = event.occurred_at
+    reached = [code for code in ROUTE if "actual_at" in times.get(code, {})]
+    at_dealer = times.get(Milestone.DELIVERED_TO_DEALER, {})
+    return Projection(
+        milestones=sorted(times.items(), key=lambda item: _route_rank(item[0])),
+        current_milestone=reached[-1] if reached else "",
+        eta_at_dealer=(
+            at_dealer.get("actual_at") or at_dealer.get("estimated_at") or at_dealer.get("planned_at")
+        ),
+        last_event_at=last_event_at,
+    )
 
 
 def shipment_project(*, shipment_id: int) -> Shipment:
@@ -127,31 +171,17 @@ def shipment_project(*, shipment_id: int) -> Shipment:
         events = PartnerEvent.objects.filter(
             shipment_id=shipment_id, applied_at__isnull=False, retracted=False, retracts=""
         ).only("code", "classifier", "occurred_at", "reported_at", "event_id")
-        winners: dict[tuple[str, str], PartnerEvent] = {}
-        last_event_at = None
-        for event in events:
-            slot = (event.code, event.classifier)
-            if slot not in winners or _winner_key(event) > _winner_key(winners[slot]):
-                winners[slot] = event
-            if last_event_at is None or event.occurred_at > last_event_at:
-                last_event_at = event.occurred_at
-        times: dict[str, dict[str, dt.datetime]] = {}
-        for (code, classifier), event in winners.items():
-            times.setdefault(code, {})[_TIME_FIELDS[classifier]] = event.occurred_at
+        projection = events_projection(events)
         ShipmentMilestone.objects.filter(shipment_id=shipment_id).delete()
         ShipmentMilestone.objects.bulk_create(
             [
                 ShipmentMilestone(shipment_id=shipment_id, code=code, **values)
-                for code, values in sorted(times.items(), key=lambda item: _route_rank(item[0]))
+                for code, values in projection.milestones
             ]
         )
-        reached = [code for code in ROUTE if "actual_at" in times.get(code, {})]
-        shipment.current_milestone = reached[-1] if reached else ""
-        at_dealer = times.get(Milestone.DELIVERED_TO_DEALER, {})
-        shipment.eta_at_dealer = (
-            at_dealer.get("actual_at") or at_dealer.get("estimated_at") or at_dealer.get("planned_at")
-        )
-        shipment.last_event_at = last_event_at
+        shipment.current_milestone = projection.current_milestone
+        shipment.eta_at_dealer = projection.eta_at_dealer
+        shipment.last_event_at = projection.last_event_at
         shipment.save(update_fields=["current_milestone", "eta_at_dealer", "last_event_at", "updated_at"])
     return shipment
 

@@ -87,6 +87,8 @@ SAMPLE_KWARGS = {
     "notifications:read": {"pk": 987654321},
     # Partner keys only (refused before the shipment is looked up): nobody's shipment.
     "api:partner-shipment-documents": {"reference": "NO-SUCH-SHIPMENT"},
+    # Sandbox keys only (the replay has no partner caller): refused before the scenario is read.
+    "api:partner-sandbox-scenario": {"name": "damaged"},
     # Nobody's vehicle, document, exception or saved quote: the missing one's answer (404) for
     # every caller, whatever the role (the write order: 404 before 403 before 400).
     **{name: {"vin": MISSING_VIN} for name in MISSING_VIN_ROUTES},
@@ -337,6 +339,7 @@ WRITERS = {
     # Partner keys only (the replay has no partner caller): everyone here is refused before the body.
     "api:partner-events": set(),
     "api:partner-shipment-documents": set(),
+    "api:partner-sandbox-scenario": set(),
     # A saved quote is a dealer's: the back office reads them and saves none.
     "api:quote-list": DEALER_WRITERS,
     "api:allocation-accept": DEALER_WRITERS,

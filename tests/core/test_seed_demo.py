@@ -33,7 +33,7 @@ def test_json_output_has_exactly_the_contract_shape():
         assert user["role"] in ROLES
     for key in data["api_keys"]:
         assert set(key) == {"kind", "owner", "key"}
-        assert key["kind"] in {"dealer", "partner"}
+        assert key["kind"] in {"dealer", "partner", "partner_sandbox"}
     roles = sorted((user["role"], user["dealer"]) for user in data["users"])
     assert roles == [
         ("admin", None),
@@ -48,6 +48,7 @@ def test_json_output_has_exactly_the_contract_shape():
         ("dealer", "TKY001"),
         ("partner", "MIKAWAPC"),
         ("partner", "PACRORO"),
+        ("partner_sandbox", "PACRORO"),
     ]
 
 
@@ -58,7 +59,9 @@ def test_every_printed_key_authenticates_as_its_owner():
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key['key']}")
         me = client.get("/api/v1/me/").json()
-        assert me[key["kind"]] == key["owner"], key
+        sandbox = key["kind"] == "partner_sandbox"
+        assert me["partner" if sandbox else key["kind"]] == key["owner"], key
+        assert me["sandbox"] is sandbox, key
 
 
 def test_dealer_users_belong_to_their_dealer_with_their_role():
@@ -89,7 +92,7 @@ def test_a_second_run_creates_no_duplicates_and_issues_fresh_passwords():
     from importorders.models import Dealer, DealerAPIKey, LogisticsPartner, PartnerAPIKey
 
     assert (Dealer.objects.count(), LogisticsPartner.objects.count()) == (2, 2)
-    assert (DealerAPIKey.objects.count(), PartnerAPIKey.objects.count()) == (1, 2)
+    assert (DealerAPIKey.objects.count(), PartnerAPIKey.objects.count()) == (1, 3)
     for before, after in zip(first["api_keys"], second["api_keys"], strict=True):
         assert before["key"] != after["key"]
     for before, after in zip(first["users"], second["users"], strict=True):
