@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 from compliance.models import DocumentReview, DocumentStatus, DocumentType
 from compliance.roles import is_compliance, submitter_role
 from compliance.selectors.documents import document_get, document_list, document_type_get, review_queue
-from compliance.selectors.readiness import readiness_for_vehicle, readiness_for_vehicles
+from compliance.selectors.readiness import readiness_for_vehicles, readiness_of
 from compliance.services import documents as services
 from core import clock
 from core.callers import Caller, get_caller
@@ -38,6 +38,7 @@ from core.portal import portal_page
 from core.scoping import scoped
 from core.storage import private_file_response
 from importorders.selectors.vehicles import vehicle_get, vehicle_list
+from importorders.views.vehicle_timeline import vehicle_timeline_context
 
 PAGE_SIZE = 25
 MAX_FILES_PER_UPLOAD = 10
@@ -95,7 +96,8 @@ def vehicle_list_page(request: HttpRequest, caller: Caller) -> HttpResponse:
 
 
 def _vehicle_context(caller: Caller, vehicle) -> dict:
-    readiness = readiness_for_vehicle(vehicle=vehicle, today=clock.today_jst())
+    today = clock.today_jst()
+    readiness = readiness_of(vehicle=vehicle, today=today)
     role = submitter_role(caller)
     for item in readiness.items:
         document_type = item.document_type
@@ -114,6 +116,7 @@ def _vehicle_context(caller: Caller, vehicle) -> dict:
         .order_by("document_type__sort_order", "-version")
     )
     return {
+        **vehicle_timeline_context(caller, vehicle, today),
         "vehicle": vehicle,
         "readiness": readiness,
         "history": history,
