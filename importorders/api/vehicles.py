@@ -62,9 +62,10 @@ class TimelineEntrySerializer(OrderEventSerializer):
     `milestone`, `classifier` (`PLN` planned, `EST` estimated, `ACT` actual) and `location` say what)
     or `compliance` (a milestone of the vehicle's file or custody, which happened at `at`: `kind` is
     `document_submitted`, `document_approved`, `document_rejected` (`reason` the reviewer's),
-    `document_expired`, `inspection_recorded`, `exception_raised`, `exception_resolved` or
-    `readiness_reached`, and `changes` names the document type and version, the custody point, or
-    the exception's kind)."""
+    `document_expired`, `inspection_recorded`, `readiness_reached`, and for a stock vehicle
+    `exception_raised` or `exception_resolved` (an ordered vehicle's exceptions are its order's events
+    of those kinds); `changes` names the document type and version, the custody point, or the
+    exception's kind)."""
 
     source = serializers.SerializerMethodField()
     kind = serializers.CharField(
