@@ -1,9 +1,11 @@
 """Compliance pages of the portal.
 
 - `/vehicles/` (`compliance:vehicles`): the caller's vehicles (a dealer: its own) with where each
-  file stands; `/vehicles/<vin>/` (`compliance:vehicle`): the checklist, why the vehicle is not ready
-  in plain words, an upload per requirement the caller may submit (several files at once, dragged
-  in), and every version with who uploaded it and every decision.
+  file stands; `/vehicles/<vin>/` (`compliance:vehicle`): why the vehicle is not ready in plain
+  words, its route strip and the promise against the estimate, its one timeline (order, shipment
+  and compliance: importorders.views.vehicle_timeline), the checklist, an upload per requirement
+  the caller may submit (several files at once, dragged in), and every version with who uploaded
+  it and every decision.
 - `/vehicles/documents/<id>/download/`: the file, as an attachment (the same view as the API's).
 - `/office/reviews/` (`compliance-office:reviews`): the review queue, oldest first, filtered by
   state, document type, dealer and who must act, with the document beside approve / reject.
