@@ -18,6 +18,7 @@ class ComplianceConfig(AppConfig):
         kinds_register()
         on_document_decided(document_decided_listener)
         self._register_vehicle_block()
+        self._register_timeline_source()
         self._grant_back_office_permissions()
         self._register_navigation()
 
@@ -27,6 +28,13 @@ class ComplianceConfig(AppConfig):
         from importorders.vehicle_blocks import register_vehicle_block
 
         register_vehicle_block("compliance", ComplianceBlockSerializer, compliance_block)
+
+    @staticmethod
+    def _register_timeline_source() -> None:
+        from compliance.selectors.timeline import compliance_timeline_facts
+        from importorders.timeline_sources import register_timeline_source
+
+        register_timeline_source("compliance", compliance_timeline_facts)
 
     @staticmethod
     def _grant_back_office_permissions() -> None:

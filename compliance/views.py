@@ -1,9 +1,11 @@
 """Compliance pages of the portal.
 
 - `/vehicles/` (`compliance:vehicles`): the caller's vehicles (a dealer: its own) with where each
-  file stands; `/vehicles/<vin>/` (`compliance:vehicle`): the checklist, why the vehicle is not ready
-  in plain words, an upload per requirement the caller may submit (several files at once, dragged
-  in), and every version with who uploaded it and every decision.
+  file stands; `/vehicles/<vin>/` (`compliance:vehicle`): why the vehicle is not ready in plain
+  words, its route strip and the promise against the estimate, its one timeline (order, shipment
+  and compliance: importorders.views.vehicle_timeline), the checklist, an upload per requirement
+  the caller may submit (several files at once, dragged in), and every version with who uploaded
+  it and every decision.
 - `/vehicles/documents/<id>/download/`: the file, as an attachment (the same view as the API's).
 - `/office/reviews/` (`compliance-office:reviews`): the review queue, oldest first, filtered by
   state, document type, dealer and who must act, with the document beside approve / reject.
@@ -29,7 +31,7 @@ from django.views.decorators.http import require_GET, require_POST
 from compliance.models import DocumentReview, DocumentStatus, DocumentType
 from compliance.roles import is_compliance, submitter_role
 from compliance.selectors.documents import document_get, document_list, document_type_get, review_queue
-from compliance.selectors.readiness import readiness_for_vehicle, readiness_for_vehicles
+from compliance.selectors.readiness import readiness_for_vehicles, readiness_of
 from compliance.services import documents as services
 from core import clock
 from core.callers import Caller, get_caller
@@ -38,6 +40,7 @@ from core.portal import portal_page
 from core.scoping import scoped
 from core.storage import private_file_response
 from importorders.selectors.vehicles import vehicle_get, vehicle_list
+from importorders.views.vehicle_timeline import vehicle_timeline_context
 
 PAGE_SIZE = 25
 MAX_FILES_PER_UPLOAD = 10
@@ -95,7 +98,8 @@ def vehicle_list_page(request: HttpRequest, caller: Caller) -> HttpResponse:
 
 
 def _vehicle_context(caller: Caller, vehicle) -> dict:
-    readiness = readiness_for_vehicle(vehicle=vehicle, today=clock.today_jst())
+    today = clock.today_jst()
+    readiness = readiness_of(vehicle=vehicle, today=today)
     role = submitter_role(caller)
     for item in readiness.items:
         document_type = item.document_type
@@ -114,6 +118,7 @@ def _vehicle_context(caller: Caller, vehicle) -> dict:
         .order_by("document_type__sort_order", "-version")
     )
     return {
+        **vehicle_timeline_context(caller, vehicle, today),
         "vehicle": vehicle,
         "readiness": readiness,
         "history": history,

@@ -20,6 +20,7 @@ class ImportOrdersConfig(AppConfig):
         self._register_navigation()
         self._register_index_wrappers()
         self._register_release_gates()
+        self._register_timeline_sources()
 
     @staticmethod
     def _register_release_gates() -> None:
@@ -27,6 +28,13 @@ class ImportOrdersConfig(AppConfig):
         from importorders.services.exceptions import open_exceptions_gate
 
         register_release_gate("exceptions", open_exceptions_gate)
+
+    @staticmethod
+    def _register_timeline_sources() -> None:
+        from importorders.selectors.timeline import custody_timeline_facts
+        from importorders.timeline_sources import register_timeline_source
+
+        register_timeline_source("custody", custody_timeline_facts)
 
     @staticmethod
     def _register_index_wrappers() -> None:

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from catalog.api.serializers import CodeNameSerializer
 from compliance.models import GATEABLE_STATUSES, Document, DocumentStatus, DocumentTarget
-from compliance.selectors.readiness import STATE_LABELS, readiness_for_vehicle
+from compliance.selectors.readiness import STATE_LABELS, readiness_of
 from core.storage import FILE_KINDS
 
 NEXT_ACTORS = ["dealer", "operations", "compliance", "partner", "system"]
@@ -113,7 +113,7 @@ class ComplianceBlockSerializer(serializers.Serializer):
 
 def compliance_block(*, vehicle, caller, today):
     """The loader of the vehicle detail's `compliance` block (importorders.vehicle_blocks)."""
-    return readiness_for_vehicle(vehicle=vehicle, today=today)
+    return readiness_of(vehicle=vehicle, today=today)
 
 
 class DocumentUploadSerializer(serializers.Serializer):

@@ -120,6 +120,16 @@ def readiness_for_vehicle(*, vehicle, today: dt.date | None = None) -> Readiness
     return readiness_for_vehicles(vehicles=[vehicle], today=today)[vehicle.pk]
 
 
+def readiness_of(*, vehicle, today: dt.date) -> Readiness:
+    """`readiness_for_vehicle`, once per vehicle object and day: the vehicle detail's compliance
+    block and its timeline's milestones read the same checklist."""
+    kept = getattr(vehicle, "_readiness_kept", None)
+    if kept is None or kept[0] != today:
+        kept = (today, readiness_for_vehicle(vehicle=vehicle, today=today))
+        vehicle._readiness_kept = kept
+    return kept[1]
+
+
 def readiness_for_vehicles(*, vehicles, today: dt.date | None = None) -> dict[int, Readiness]:
     """The checklists of many vehicles, by vehicle id, in the same three queries as one."""
     today = today or clock.today_jst()

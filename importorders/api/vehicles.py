@@ -12,9 +12,12 @@ from core import clock
 from core.api.views import ScopedAPIMixin
 from core.errors import NotFound
 from importorders.api.serializers import OrderEventSerializer
-from importorders.models import Classifier, Milestone, OrderEvent, OrderStatus, PartnerEvent, Vehicle
-from importorders.selectors.orders import order_event_list
-from importorders.selectors.shipments import vehicle_shipment_events
+from importorders.models import Classifier, Milestone, OrderStatus, PartnerEvent, Vehicle
+from importorders.selectors.timeline import (
+    entry_source,
+    eta_slip_days,
+    vehicle_timeline,
+)
 from importorders.selectors.vehicles import vehicle_get, vehicle_list
 from importorders.vehicle_blocks import vehicle_blocks
 
@@ -54,12 +57,20 @@ class VehicleOrderSerializer(serializers.Serializer):
 
 
 class TimelineEntrySerializer(OrderEventSerializer):
-    """One fact of the vehicle's life; `source` says where it comes from: `order` (an order event) or
+    """One fact of the vehicle's life; `source` says where it comes from: `order` (an order event),
     `shipment` (a partner's shipment event: `kind` is `shipment_event`, `at` the time it names, and
-    `milestone`, `classifier` (`PLN` planned, `EST` estimated, `ACT` actual) and `location` say what)."""
+    `milestone`, `classifier` (`PLN` planned, `EST` estimated, `ACT` actual) and `location` say what)
+    or `compliance` (a milestone of the vehicle's file or custody, which happened at `at`: `kind` is
+    `document_submitted`, `document_approved`, `document_rejected` (`reason` the reviewer's),
+    `document_expired`, `inspection_recorded`, `readiness_reached`, and for a stock vehicle
+    `exception_raised` or `exception_resolved` (an ordered vehicle's exceptions are its order's events
+    of those kinds); `changes` names the document type and version, the custody point, or the
+    exception's kind)."""
 
     source = serializers.SerializerMethodField()
-    kind = serializers.CharField(help_text="The order event's kind, or `shipment_event`.")
+    kind = serializers.CharField(
+        help_text="The order event's kind, `shipment_event`, or the compliance milestone's kind."
+    )
     milestone = serializers.SerializerMethodField()
     classifier = serializers.SerializerMethodField()
     location = serializers.SerializerMethodField()
@@ -68,16 +79,22 @@ class TimelineEntrySerializer(OrderEventSerializer):
         fields = ["source", *OrderEventSerializer.Meta.fields, "milestone", "classifier", "location"]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.ChoiceField(choices=["order", "shipment"]))
+    @extend_schema_field(serializers.ChoiceField(choices=["order", "shipment", "compliance"]))
     def get_source(self, event) -> str:
-        return "shipment" if _shipment_event(event) else "order"
+        return entry_source(event)
 
     @extend_schema_field(serializers.ChoiceField(choices=Milestone.choices, allow_null=True))
     def get_milestone(self, event) -> str | None:
         fact = _shipment_event(event)
         return fact.code if fact else None
 
-    @extend_schema_field(serializers.ChoiceField(choices=Classifier.choices, allow_null=True))
+    @extend_schema_field(
+        serializers.ChoiceField(
+            choices=Classifier.choices,
+            allow_null=True,
+            help_text="Shipment events only; order events and compliance milestones are what happened.",
+        )
+    )
     def get_classifier(self, event) -> str | None:
         fact = _shipment_event(event)
         return fact.classifier if fact else None
@@ -92,22 +109,6 @@ def _shipment_event(entry) -> PartnerEvent | None:
     return getattr(entry, "shipment_event", None)
 
 
-def shipment_timeline_entry(fact: PartnerEvent) -> OrderEvent:
-    """A shipment event in the shape of a timeline entry (an unsaved OrderEvent carrying the fact)."""
-    entry = OrderEvent(
-        kind="shipment_event",
-        at=fact.occurred_at,
-        reason=fact.remarks,
-        changes={"event_id": fact.event_id, "vessel": fact.vessel, "voyage": fact.voyage},
-        actor_kind=fact.actor_kind,
-        actor_ref=fact.actor_ref,
-        actor_label=fact.actor_label,
-    )
-    entry.shipment_event = fact
-    entry.actor_dealer_id = None
-    return entry
-
-
 class VehicleShipmentSerializer(serializers.Serializer):
     """The shipment the vehicle is on: route, vessel, current milestone, the promise and the estimate."""
 
@@ -118,8 +119,17 @@ class VehicleShipmentSerializer(serializers.Serializer):
     vessel = serializers.CharField()
     voyage = serializers.CharField()
     current_milestone = serializers.CharField(help_text="Empty before the first actual event.")
-    promised_at_dealer = serializers.DateField(allow_null=True)
-    eta_at_dealer = serializers.DateTimeField(allow_null=True)
+    promised_at_dealer = serializers.DateField(
+        allow_null=True, help_text="The at-dealer date promised when the shipment was scheduled."
+    )
+    eta_at_dealer = serializers.DateTimeField(allow_null=True, help_text="The current at-dealer estimate.")
+    eta_slip_days = serializers.SerializerMethodField(
+        help_text="Days the estimate (its day in Japan) is later than the promise; negative: earlier; "
+        "null without both."
+    )
+
+    def get_eta_slip_days(self, shipment) -> int | None:
+        return eta_slip_days(shipment)
 
 
 class VehicleSerializer(serializers.ModelSerializer):
@@ -180,8 +190,8 @@ class VehicleViewSet(ScopedAPIMixin, mixins.RetrieveModelMixin, viewsets.Generic
         return vehicle_list(caller=self.caller)
 
     @extend_schema(
-        summary="One vehicle by VIN: its build, its order, its shipment and one timeline (order and "
-        "shipment events, oldest first)",
+        summary="One vehicle by VIN: its build, its order, its shipment (the promise beside the "
+        "estimate) and one timeline (order events, shipment events, compliance milestones, oldest first)",
         parameters=[VIN_PARAMETER],
         responses={200: VehicleSerializer},
     )
@@ -190,14 +200,10 @@ class VehicleViewSet(ScopedAPIMixin, mixins.RetrieveModelMixin, viewsets.Generic
         if caller.is_partner:
             raise NotFound()  # partners read their vehicles through partner/shipments/
         vehicle = vehicle_get(caller=caller, vin=kwargs["vin"])
-        entries = list(order_event_list(caller=caller, order=vehicle.order)) if vehicle.order_id else []
-        entries += [
-            shipment_timeline_entry(fact) for fact in vehicle_shipment_events(caller=caller, vehicle=vehicle)
-        ]
-        vehicle.timeline_entries = sorted(entries, key=lambda entry: entry.at)
+        today = clock.today_jst()
+        vehicle.timeline_entries = vehicle_timeline(caller=caller, vehicle=vehicle, today=today)
         assignment = getattr(vehicle, "shipment_assignment", None)
         vehicle.current_shipment = assignment.shipment if assignment is not None else None
-        today = clock.today_jst()
         for block in vehicle_blocks():
             setattr(vehicle, f"block_{block.name}", block.load(vehicle=vehicle, caller=caller, today=today))
         context = {"caller": caller, "today": today, "request": request}

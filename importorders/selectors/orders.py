@@ -23,9 +23,15 @@ def order_list(*, caller: Caller) -> QuerySet[Order]:
     return scoped(Order, caller).select_related(*_ORDER_JOINS).order_by("-created_at", "-id")
 
 
-def order_get(*, caller: Caller, reference: str) -> Order:
-    """One order by its reference as a person types it (any case, hyphen optional); NotFound if not theirs."""
-    return get_scoped_or_404(order_list(caller=caller), caller, reference=reference_normalize(reference))
+def order_get(*, caller: Caller, reference: str, with_vehicle: bool = False) -> Order:
+    """One order by its reference as a person types it (any case, hyphen optional); NotFound if not theirs.
+
+    `with_vehicle` joins its vehicle and the vehicle's plant (the order page's header shows them).
+    """
+    orders = order_list(caller=caller)
+    if with_vehicle:
+        orders = orders.select_related("vehicle__plant")
+    return get_scoped_or_404(orders, caller, reference=reference_normalize(reference))
 
 
 @selector

@@ -396,6 +396,8 @@ def detail_context(request: HttpRequest, caller: Caller, order: Order, **extra) 
     )
     return {
         "order": order,
+        # Once the VIN is assigned (a missing vehicle reads as None, joined or not).
+        "vehicle": getattr(order, "vehicle", None),
         "today": today,
         "model": order.trim.model_year.vehicle_model,
         "options": option_names(caller, order),
@@ -417,7 +419,7 @@ def detail_context(request: HttpRequest, caller: Caller, order: Order, **extra) 
 @orders_page
 def order_detail(request: HttpRequest, caller: Caller, reference: str) -> HttpResponse:
     """One order: status, build, terms, price, dates, cut-off, timeline and the caller's moves."""
-    order = order_get(caller=caller, reference=reference)
+    order = order_get(caller=caller, reference=reference, with_vehicle=True)
     return render(request, "importorders/order_detail.html", detail_context(request, caller, order))
 
 
@@ -425,7 +427,7 @@ def _refused_page(request, caller, order: Order, error: ApplicationError, **extr
     """The order's page again with the service's refusal as a message, with its status."""
     status = error.status_code if error.status_code in (400, 403, 409, 422) else 400
     # The order as it is now (the refused write changed nothing).
-    current = order_get(caller=caller, reference=order.reference)
+    current = order_get(caller=caller, reference=order.reference, with_vehicle=True)
     context = detail_context(request, caller, current, refusal=error, **extra)
     return render(request, "importorders/order_detail.html", context, status=status)
 

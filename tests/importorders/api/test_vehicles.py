@@ -361,9 +361,10 @@ class TestVehicleReads:
 
     # Each count includes one query for the vehicle's shipment events (its shipment is joined).
     @pytest.mark.parametrize(
-        # +1: the shipment's events; +2: the compliance block (its requirements, and the route it names).
+        # +1: the shipment's events; +2: the compliance block (its requirements, and the route it names);
+        # +3: the timeline's compliance milestones (inspections, documents, decisions).
         ("caller", "expected"),
-        [("dealer_sales", 8), ("dealer_key", 5), ("operations", 9)],
+        [("dealer_sales", 11), ("dealer_key", 8), ("operations", 12)],
     )
     def test_the_vehicle_detail_runs_a_constant_number_of_queries(self, world, caller, expected):
         from importorders.models import OrderEvent
