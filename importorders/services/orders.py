@@ -13,7 +13,7 @@ its configuration and when confirmation locks the FX rate of its day.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, fields
 from decimal import Decimal
 from typing import Any
@@ -299,6 +299,54 @@ def _move(order: Order, name: str, actor: Actor, *, reason: str = "", apply=None
         )
         transaction.on_commit(lambda: [listener(locked, move, actor) for listener in _moved_listeners])
     return locked
+
+
+def _move_locked_batch(orders: Sequence[Order], name: str, actor: Actor, *, changes: dict[int, dict]) -> None:
+    """One move for many orders whose rows the caller has locked in this transaction (in primary-key
+    order, core.locks) and whose status it has checked: what `_move` does for each, in a constant
+    number of queries per batch (one UPDATE per 500 orders, one INSERT of their events per 500).
+
+    Each order still gets its own OrderEvent (actor, time, from, to, `changes[order.pk]`) and its own
+    moved-listener calls on commit (one notification per order); each dealer's kept reads are
+    made stale once. A status the move does not allow raises before anything is written.
+    """
+    move = MOVES[name]
+    if move.needs_reason:
+        raise ValueError(f"the move {name} needs a reason: make it one by one")
+    for order in orders:
+        if order.status not in move.sources:
+            raise Conflict(
+                _("The order's status is %(status)s: it cannot be %(move_label)s.")
+                % {"status": order.get_status_display(), "move_label": move.label},
+                code="move_not_allowed",
+                details=[{"code": "move_not_allowed", "status": order.status, "move": name}],
+            )
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("A batch of moves is made inside transaction.atomic(), on locked rows")
+    now = clock.now()
+    events = []
+    for order in orders:
+        before = order.status
+        order.status, order.status_changed_at, order.updated_at = move.target, now, now
+        event = OrderEvent(
+            order=order,
+            kind=OrderEvent.Kind.MOVED,
+            from_status=before,
+            to_status=move.target,
+            reason="",
+            changes=changes.get(order.pk) or {},
+            at=now,
+        )
+        event.actor_fill(actor)
+        events.append(event)
+    Order.objects.bulk_update(orders, ["status", "status_changed_at", "updated_at"], batch_size=500)
+    OrderEvent.objects.bulk_create(events, batch_size=500)
+    for dealer_id in sorted({order.dealer_id for order in orders}):
+        order_rows_changed(dealer_id)
+    moved = list(orders)
+    transaction.on_commit(
+        lambda: [listener(order, move, actor) for order in moved for listener in _moved_listeners]
+    )
 
 
 def order_submit(*, order: Order, actor: Actor) -> Order:

@@ -350,3 +350,30 @@ def test_a_header_only_list_has_no_rows():
         svc.orders_assign_vins(actor=CLERK, rows=svc.build_list_read(b"reference,VIN,build date\r\n"))
 
     assert refused.value.code == "build_list_empty"
+
+
+def test_a_build_list_runs_the_same_queries_for_2_rows_as_for_20(
+    dealer, camry, order, django_capture_on_commit_callbacks
+):
+    from tests.queries import count_queries
+
+    def build_list(size: int, first_serial: int) -> list[svc.BuildListRow]:
+        orders = [scheduled(dealer, camry) for _ in range(size)]
+        return [
+            svc.BuildListRow(line=index + 2, reference=built.reference, vin=vin_for(first_serial + index))
+            for index, built in enumerate(orders)
+        ]
+
+    few, many = build_list(2, 100), build_list(20, 200)
+    with django_capture_on_commit_callbacks() as few_callbacks:
+        few_queries = count_queries(lambda: svc.orders_assign_vins(actor=CLERK, rows=few))
+    with django_capture_on_commit_callbacks() as many_callbacks:
+        many_queries = count_queries(lambda: svc.orders_assign_vins(actor=CLERK, rows=many))
+
+    assert few_queries == many_queries
+    assert Vehicle.objects.filter(vin__in=[row.vin for row in few + many]).count() == 22
+    # Every built order still has its own event with the clerk and its VIN, and its own notification.
+    for row in many:
+        event = Vehicle.objects.get(vin=row.vin).order.events.get(to_status="built")
+        assert (event.actor_ref, event.changes["vin"]) == ("clerk", row.vin)
+    assert len(many_callbacks) - len(few_callbacks) == 0  # one batch callback and the dealer's bump
