@@ -291,6 +291,8 @@ SPECTACULAR_SETTINGS = {
         "OrderEventKindEnum": "importorders.models.orders.OrderEventKind",
         "ActorKindEnum": "core.actors.ActorKindChoice",
         "MilestoneEnum": "importorders.models.shipments.Milestone",
+        "WebhookDeliveryStatusEnum": "webhooks.models.DeliveryStatus",
+        "WebhookDisabledReasonEnum": "webhooks.models.DisabledReason",
         "ClassifierEnum": "importorders.models.shipments.Classifier",
         "EventErrorCodeEnum": ["invalid", "unmapped_code", "unknown_vin"],
     },

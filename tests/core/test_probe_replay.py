@@ -73,6 +73,7 @@ MISSING_PK_ROUTES = (
     "api:webhook-endpoint-test",
     "api:webhook-endpoint-replay",
     "api:webhook-endpoint-deliveries",
+    "api:webhook-delivery-detail",
     "api:webhook-delivery-replay",
 )
 MISSING_QUOTE_ROUTES = ("api:quote-detail", "quotes:detail", "quotes:print_estimate", "quotes:print_internal")

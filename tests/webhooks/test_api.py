@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import TEST_ACTOR
 from tests.permissions import UNAUTHENTICATED, PermissionSuite
 from tests.queries import assert_constant_queries
 from tests.webhooks.conftest import make_endpoint
@@ -178,6 +179,14 @@ class TestDeliveryList(TestEndpointList):
         return "/api/v1/webhooks/deliveries/"
 
 
+class TestDeliveryDetail(TestEndpointDetail):
+    def url(self, world):
+        return f"/api/v1/webhooks/deliveries/{_endpoint(world).deliveries.get().pk}/"
+
+    def missing_url(self, world):
+        return f"/api/v1/webhooks/deliveries/{MISSING}/"
+
+
 class TestDeliveryReplay(TestEndpointTest):
     def url(self, world):
         return f"/api/v1/webhooks/deliveries/{_endpoint(world).deliveries.get().pk}/replay/"
@@ -236,6 +245,21 @@ def test_the_delivery_log_costs_the_same_for_1_and_20_rows(world):
 
 
 EXPECTED_LOG = 5
+
+
+def test_a_delivery_shows_its_attempts(world):
+    endpoint = make_endpoint(world, PUBLIC)
+    (delivery,) = outbox_write(endpoints=[endpoint], event_type="order.built", data={"order": "X"})
+    from webhooks.services.deliveries import delivery_attempt
+
+    delivery_attempt(delivery_id=delivery.pk, actor=TEST_ACTOR)
+    body = world.client("dealer_sales").get(f"/api/v1/webhooks/deliveries/{delivery.pk}/").json()
+    assert body["status"] == "delivered"
+    assert body["payload"]["type"] == "order.built"
+    (attempt,) = body["attempts"]
+    assert (attempt["number"], attempt["response_status"]) == (1, 204)
+    assert attempt["request_headers"]["webhook-id"] == delivery.message_id
+    assert endpoint.secret not in str(body)
 
 
 def test_disable_and_enable_through_patch(world):

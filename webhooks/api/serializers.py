@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from webhooks.events import EVENT_TYPES
-from webhooks.models import WebhookDelivery, WebhookEndpoint
+from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 
 class EndpointSerializer(serializers.ModelSerializer):
@@ -80,3 +80,28 @@ class ReplayRangeSerializer(serializers.Serializer):
 
 class ReplayedSerializer(serializers.Serializer):
     replayed = serializers.IntegerField(help_text="How many deliveries were queued again.")
+
+
+class AttemptSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookAttempt
+        fields = (
+            "number",
+            "started_at",
+            "request_headers",
+            "request_body",
+            "response_status",
+            "response_excerpt",
+            "duration_ms",
+            "error",
+        )
+        read_only_fields = fields
+
+
+class DeliveryDetailSerializer(DeliverySerializer):
+    payload = serializers.JSONField(read_only=True, help_text="The message as sent: {type, timestamp, data}.")
+    attempts = AttemptSerializer(many=True, read_only=True, help_text="Every attempt, first to last.")
+
+    class Meta(DeliverySerializer.Meta):
+        fields = (*DeliverySerializer.Meta.fields, "payload", "attempts")
+        read_only_fields = fields

@@ -24,6 +24,7 @@ urlpatterns = [
         name="webhook-endpoint-deliveries",
     ),
     path("webhooks/deliveries/", views.DeliveryListView.as_view(), name="webhook-delivery-list"),
+    path("webhooks/deliveries/<int:pk>/", views.DeliveryDetailView.as_view(), name="webhook-delivery-detail"),
     path(
         "webhooks/deliveries/<int:pk>/replay/",
         views.DeliveryReplayView.as_view(),

@@ -16,6 +16,7 @@ from core.api.pagination import CursorPagination
 from core.callers import Caller, get_caller
 from core.errors import PermissionDenied, ValidationFailed
 from webhooks.api.serializers import (
+    DeliveryDetailSerializer,
     DeliverySerializer,
     EndpointChangeSerializer,
     EndpointSerializer,
@@ -218,3 +219,16 @@ class DeliveryReplayView(GenericAPIView):
         _require_manager(caller)
         delivery = delivery_services.delivery_replay(delivery=delivery, actor=caller.actor)
         return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
+
+
+class DeliveryDetailView(GenericAPIView):
+    serializer_class = DeliveryDetailSerializer
+
+    @extend_schema(
+        summary="One delivery with its payload and every attempt (request headers and body, response)",
+        operation_id="webhooks_deliveries_retrieve",
+        tags=TAGS,
+    )
+    def get(self, request, pk: int):
+        delivery = delivery_get(caller=get_caller(request), pk=pk, with_attempts=True)
+        return Response(DeliveryDetailSerializer(delivery).data)

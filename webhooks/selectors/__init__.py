@@ -29,6 +29,9 @@ def deliveries_for(*, caller: Caller, endpoint: WebhookEndpoint | None = None) -
     return queryset
 
 
-def delivery_get(*, caller: Caller, pk) -> WebhookDelivery:
-    """One delivery of the caller's, with its endpoint, or NotFound."""
-    return get_scoped_or_404(scoped(WebhookDelivery, caller).select_related("endpoint"), caller, pk=pk)
+def delivery_get(*, caller: Caller, pk, with_attempts: bool = False) -> WebhookDelivery:
+    """One delivery of the caller's, with its endpoint (and its attempts), or NotFound."""
+    queryset = scoped(WebhookDelivery, caller).select_related("endpoint")
+    if with_attempts:
+        queryset = queryset.prefetch_related("attempts")
+    return get_scoped_or_404(queryset, caller, pk=pk)
