@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("catalog.api.urls")),
     path("", include("importorders.api.urls")),
     path("", include("compliance.api.urls")),
+    path("", include("webhooks.api.urls")),
     path("", include("core.notifications.api")),
     # Last: anything else under /api/v1/ answers 404 in the error envelope, not an HTML page.
     re_path(r"^.*$", api_not_found),

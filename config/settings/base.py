@@ -47,6 +47,7 @@ LOCAL_APPS = [
     "catalog",
     "importorders",
     "compliance",
+    "webhooks",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -290,6 +291,8 @@ SPECTACULAR_SETTINGS = {
         "OrderEventKindEnum": "importorders.models.orders.OrderEventKind",
         "ActorKindEnum": "core.actors.ActorKindChoice",
         "MilestoneEnum": "importorders.models.shipments.Milestone",
+        "WebhookDeliveryStatusEnum": "webhooks.models.DeliveryStatus",
+        "WebhookDisabledReasonEnum": "webhooks.models.DisabledReason",
         "ClassifierEnum": "importorders.models.shipments.Classifier",
         "EventErrorCodeEnum": ["invalid", "unmapped_code", "unknown_vin"],
     },
@@ -331,6 +334,8 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.worker_heartbeat", "schedule": 60.0},
     # Shipment events left unapplied (a lost task, a flushed queue, a killed worker) are re-queued.
     "shipment-events-sweep": {"task": "importorders.shipment_events_sweep", "schedule": 60.0},
+    # Webhook deliveries that are due (retries, lost tasks, killed workers) are re-queued.
+    "webhooks-sweep": {"task": "webhooks.sweep", "schedule": 60.0},
     "idempotency-keys-purge": {"task": "importorders.idempotency_keys_purge", "schedule": 3600.0},
     # Shipments gone quiet or slipping past their promise (thresholds in the admin).
     "shipments-watch": {"task": "importorders.shipments_watch", "schedule": 3600.0},
@@ -392,3 +397,26 @@ FX_ALERT_AGE_DAYS = env.int("FX_ALERT_AGE_DAYS", default=3)
 # Saved quotes (importorders.services.quotes): how many days a quote may be reopened at its prices,
 # counting the day it is issued (30: issued on the 1st, valid until the 30th, expired on the 31st).
 QUOTE_VALIDITY_DAYS = env.int("QUOTE_VALIDITY_DAYS", default=30)
+
+# --- Outbound webhooks (docs/webhooks.md) -----------------------------------------------------------
+# Seconds after each failed attempt until the next (Standard Webhooks' recommendation, stretched
+# over about three and a half days); after the last, the endpoint is disabled and its owner told.
+WEBHOOKS_RETRY_SCHEDULE = [
+    5,
+    5 * 60,
+    30 * 60,
+    2 * 3600,
+    5 * 3600,
+    10 * 3600,
+    10 * 3600,
+    14 * 3600,
+    20 * 3600,
+    24 * 3600,
+]
+WEBHOOKS_CONNECT_TIMEOUT = env.float("WEBHOOKS_CONNECT_TIMEOUT", default=5.0)
+WEBHOOKS_TOTAL_TIMEOUT = env.float("WEBHOOKS_TOTAL_TIMEOUT", default=10.0)
+# While an attempt runs its delivery is not due again for this long (longer than any attempt).
+WEBHOOKS_ATTEMPT_LEASE_SECONDS = 120
+# Tests against a local receiver only: lets webhooks reach loopback and private addresses.
+# Never read from the environment; `check --deploy` fails while it is on.
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = False

@@ -57,6 +57,17 @@ def on_order_event(listener: Callable[[Order, OrderEvent, Actor], None]) -> None
     _event_listeners.append(listener)
 
 
+# Listeners called inside the transaction that writes each order event: (order, event). What they
+# write commits or rolls back with the event (the outbound webhooks' outbox registers here).
+_written_listeners: list[Callable[[Order, OrderEvent], None]] = []
+
+
+def on_order_event_written(listener: Callable[[Order, OrderEvent], None]) -> None:
+    """Call `listener(order, event)` in the transaction of each event written (once, in ready())."""
+    if listener not in _written_listeners:
+        _written_listeners.append(listener)
+
+
 def order_event_queue(order: Order, event: OrderEvent, actor: Actor) -> None:
     """Queue the `on_order_event` listeners for after the commit of the transaction writing `event`."""
     transaction.on_commit(lambda: [listener(order, event, actor) for listener in _event_listeners])
@@ -133,6 +144,8 @@ def _event(order: Order, actor: Actor, kind: str, **values) -> OrderEvent:
     event.actor_fill(actor)
     event.save()
     order_rows_changed(order.dealer_id)
+    for listener in _written_listeners:
+        listener(order, event)
     return event
 
 

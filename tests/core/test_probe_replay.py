@@ -68,10 +68,26 @@ MISSING_PK_ROUTES = (
     "compliance-office:approve",
     "compliance-office:reject",
     "office:exception_resolve",
+    "api:webhook-endpoint-detail",
+    "api:webhook-endpoint-rotate",
+    "api:webhook-endpoint-test",
+    "api:webhook-endpoint-replay",
+    "api:webhook-endpoint-deliveries",
+    "api:webhook-delivery-detail",
+    "api:webhook-delivery-replay",
 )
 MISSING_QUOTE_ROUTES = ("api:quote-detail", "quotes:detail", "quotes:print_estimate", "quotes:print_internal")
 # Writes addressed to a missing object: every caller's answer is the same 404, whatever the body.
-MISSING_TARGET_WRITES = {"api:vehicle-documents", "api:document-approve", "api:document-reject"}
+MISSING_TARGET_WRITES = {
+    "api:vehicle-documents",
+    "api:document-approve",
+    "api:document-reject",
+    "api:webhook-endpoint-detail",
+    "api:webhook-endpoint-rotate",
+    "api:webhook-endpoint-test",
+    "api:webhook-endpoint-replay",
+    "api:webhook-delivery-replay",
+}
 # Path parameters of the routes that have them (url name -> kwargs): codes of the Camry and test worlds.
 SAMPLE_KWARGS = {
     "api:catalog-model-detail": {"code": "CAMRY"},
@@ -128,6 +144,10 @@ JSON_BODIES = {
     "api:order-change-request-refuse": {"reason": "probe"},
     # The replay's order is cancelled: refused (409), nothing assigned.
     "api:order-assign-vin": {"vin": "4T1DAACK6TU123456"},
+    # Not an http(s) URL: refused (400), nothing registered.
+    "api:webhook-endpoint-list": {"url": "ftp://probe.invalid/", "event_types": ["webhook.test"]},
+    "api:webhook-endpoint-detail": {"description": "probe"},
+    "api:webhook-endpoint-replay": {"since": "2030-01-07T00:00:00Z", "until": "2030-01-08T00:00:00Z"},
 }
 
 
@@ -342,6 +362,8 @@ WRITERS = {
     "api:partner-sandbox-scenario": set(),
     # A saved quote is a dealer's: the back office reads them and saves none.
     "api:quote-list": DEALER_WRITERS,
+    # A dealer's managers and keys register endpoints (the replay's sales person is refused: 403).
+    "api:webhook-endpoint-list": {"dealer_key"},
     "api:allocation-accept": DEALER_WRITERS,
     "api:allocation-decline": DEALER_WRITERS,
     "api:allocation-request": DEALER_WRITERS,
