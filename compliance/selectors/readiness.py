@@ -1,5 +1,6 @@
 """Readiness of a vehicle's compliance file: every requirement of its model's route, with state and
-who acts next. Model-year documents count for every vehicle of that model year; the model's
+who acts next. Model-year documents count for every vehicle of that model year, a shipment's for
+every vehicle on that shipment (missing while the vehicle is on none); the model's
 recognition status is the first item. This is what the checklist shows, the API answers and the
 "compliance" release gate asks."""
 
@@ -131,7 +132,8 @@ def readiness_of(*, vehicle, today: dt.date) -> Readiness:
 
 
 def readiness_for_vehicles(*, vehicles, today: dt.date | None = None) -> dict[int, Readiness]:
-    """The checklists of many vehicles, by vehicle id, in the same three queries as one."""
+    """The checklists of many vehicles, by vehicle id, in the same three queries as one (four when a
+    route requires a shipment's document: which shipment each vehicle is on)."""
     today = today or clock.today_jst()
     vehicles = list(vehicles)
     routes = {vehicle.model_year.vehicle_model.certification_route_id for vehicle in vehicles}
@@ -141,40 +143,56 @@ def readiness_for_vehicles(*, vehicles, today: dt.date | None = None) -> dict[in
             route_id__in=routes,
             active=True,
             document_type__active=True,
-            document_type__target__in=(DocumentTarget.VEHICLE, DocumentTarget.MODEL_YEAR),
         ).select_related("document_type")
         for requirement in requirements:
             by_route[requirement.route_id].append(requirement)
-    by_vehicle: dict[tuple[int, int], Document] = {}
-    by_model_year: dict[tuple[int, int], Document] = {}
+    # A shipment's documents (bill of lading, export filing, invoice) count for every vehicle on it:
+    # one more query, only when a route asks for one.
+    shipment_of: dict[int, int] = {}
+    if any(r.document_type.target == DocumentTarget.SHIPMENT for rows in by_route.values() for r in rows):
+        from importorders.models import ShipmentVehicle
+
+        shipment_of = dict(
+            ShipmentVehicle.objects.filter(vehicle_id__in=[v.pk for v in vehicles]).values_list(
+                "vehicle_id", "shipment_id"
+            )
+        )
+    by_target: dict[tuple[str, int, int], Document] = {}
     if any(by_route.values()):
         rows = (
             Document.objects.current()
             .filter(
                 Q(vehicle_id__in=[v.pk for v in vehicles])
                 | Q(model_year_id__in={v.model_year_id for v in vehicles})
+                | Q(shipment_id__in=set(shipment_of.values()))
             )
             .select_related("document_type")
             .prefetch_related(_rejections())
         )
         for row in rows:
             if row.vehicle_id is not None:
-                by_vehicle[(row.vehicle_id, row.document_type_id)] = row
+                by_target[(DocumentTarget.VEHICLE, row.vehicle_id, row.document_type_id)] = row
+            elif row.model_year_id is not None:
+                by_target[(DocumentTarget.MODEL_YEAR, row.model_year_id, row.document_type_id)] = row
             else:
-                by_model_year[(row.model_year_id, row.document_type_id)] = row
+                by_target[(DocumentTarget.SHIPMENT, row.shipment_id, row.document_type_id)] = row
     return {
-        vehicle.pk: _readiness(vehicle, by_route, by_vehicle, by_model_year, today) for vehicle in vehicles
+        vehicle.pk: _readiness(vehicle, by_route, by_target, shipment_of.get(vehicle.pk), today)
+        for vehicle in vehicles
     }
 
 
-def _readiness(vehicle, by_route, by_vehicle, by_model_year, today) -> Readiness:
+def _readiness(vehicle, by_route, by_target, shipment_id, today) -> Readiness:
     model = vehicle.model_year.vehicle_model
+    owners = {
+        DocumentTarget.VEHICLE: vehicle.pk,
+        DocumentTarget.MODEL_YEAR: vehicle.model_year_id,
+        DocumentTarget.SHIPMENT: shipment_id,  # None before the vehicle is on a shipment: missing
+    }
     items = []
     for requirement in by_route[model.certification_route_id]:
-        if requirement.document_type.target == DocumentTarget.VEHICLE:
-            document = by_vehicle.get((vehicle.pk, requirement.document_type_id))
-        else:
-            document = by_model_year.get((vehicle.model_year_id, requirement.document_type_id))
+        target = requirement.document_type.target
+        document = by_target.get((target, owners[target], requirement.document_type_id))
         state = _state(document, today)
         rejection = document.rejections[0] if state == REJECTED and document.rejections else None
         items.append(

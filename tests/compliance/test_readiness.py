@@ -22,6 +22,7 @@ from tests.clock import today
 from tests.compliance.conftest import REVIEWER, complete_file, upload
 from tests.factories import DealerFactory
 from tests.importorders.vins import scheduled, vin_for, vin_plant  # noqa: F401
+from tests.queries import assert_query_count
 
 pytestmark = pytest.mark.django_db
 SYSTEM = Actor.system("shipment_events")
@@ -154,3 +155,52 @@ def test_an_expired_document_reopens_the_file(cleared, rule):
 def test_validity_clocks_end_on_the_last_valid_day(issued, count, unit, until):
     document_type = DocumentType(validity_count=count, validity_unit=unit)
     assert document_type.valid_until(issued) == until
+
+
+def test_a_shipments_document_counts_for_every_vehicle_on_it(camry, vin_plant, rule):  # noqa: F811
+    from compliance.models import Requirement
+    from compliance.selectors.readiness import readiness_for_vehicles
+    from importorders.models import LogisticsPartner
+    from importorders.services.shipments import shipment_assign, shipment_create
+
+    Requirement.objects.create(
+        route=camry.model.certification_route, document_type=rule.bill, gates_status="ready"
+    )
+    dealer = DealerFactory(code="TKY001")
+    on_board = [cleared_order(dealer, camry, serial).vehicle for serial in (11, 12)]
+    ashore = cleared_order(dealer, camry, 13).vehicle
+    partner = LogisticsPartner.objects.create(code="PACRORO", name_ja="物流", name_en="Pacific RoRo")
+    shipment = shipment_create(
+        partner=partner, actor=SYSTEM, reference="PH2611-01", origin="USLGB", destination="JPMKW"
+    )
+    for vehicle in on_board:
+        shipment_assign(shipment=shipment, vehicle=vehicle, actor=SYSTEM)
+
+    assert {_states(v)["BILL-OF-LADING"] for v in (*on_board, ashore)} == {"missing"}
+    item = next(i for i in readiness_for_vehicle(vehicle=on_board[0]).items if i.document_type == rule.bill)
+    assert item.next_actor == "compliance"
+
+    bill = upload(rule.bill, shipment=shipment)
+    assert [_states(v)["BILL-OF-LADING"] for v in on_board] == ["submitted", "submitted"]
+    document_approve(document=bill, actor=REVIEWER)
+    assert [_states(v)["BILL-OF-LADING"] for v in on_board] == ["approved", "approved"]
+    # A vehicle on no shipment has no bill of lading yet, whatever other shipments hold.
+    assert _states(ashore)["BILL-OF-LADING"] == "missing"
+    complete_file(rule, on_board[0])
+    assert readiness_for_vehicle(vehicle=on_board[0]).complete
+    assert readiness_for_vehicle(vehicle=ashore).problems
+
+    # Requirements, which shipment each vehicle is on, the current documents, their rejections:
+    # the same four queries for one vehicle as for three.
+    from importorders.models import Vehicle
+
+    loaded = list(
+        Vehicle.objects.filter(pk__in=[v.pk for v in (*on_board, ashore)])
+        .select_related("model_year__vehicle_model")
+        .order_by("pk")
+    )
+    on_board, ashore = loaded[:2], loaded[2]
+    with assert_query_count(4):
+        readiness_for_vehicles(vehicles=[on_board[0]])
+    with assert_query_count(4):
+        readiness_for_vehicles(vehicles=[*on_board, ashore])
