@@ -49,12 +49,15 @@ EXCLUDED = [negative_data_rejection]
 # Operations whose well-formed input can still be refused with 400 by the contract: a quote or an
 # order (or a saved quote) for a trim, colour or options that do not exist or break a rule ("400
 # naming each broken rule"), an order for a month that has passed, or a partner batch naming a
-# version its vocabulary does not have (each is valid alone; the pair is not).
+# version its vocabulary does not have (each is valid alone; the pair is not), or a webhook URL
+# whose host does not resolve, or resolves to a private, loopback or reserved address.
 SEMANTIC_400 = {
     ("POST", "/api/v1/catalog/quote/"),
     ("POST", "/api/v1/orders/"),
     ("POST", "/api/v1/quotes/"),
     ("POST", "/api/v1/partner/events/"),
+    ("POST", "/api/v1/webhooks/endpoints/"),
+    ("PATCH", "/api/v1/webhooks/endpoints/{id}/"),
 }
 
 

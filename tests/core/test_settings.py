@@ -103,6 +103,7 @@ def test_the_periodic_tasks_are_exactly_the_documented_ones():
             "schedule": crontab(minute=30, hour=10, day_of_week="mon-fri"),
         },
         "compliance-deadlines": {"task": "compliance.deadlines_sweep", "schedule": crontab(minute=0, hour=9)},
+        "webhooks-sweep": {"task": "webhooks.sweep", "schedule": 60.0},
     }
 
 

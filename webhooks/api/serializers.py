@@ -105,3 +105,19 @@ class DeliveryDetailSerializer(DeliverySerializer):
     class Meta(DeliverySerializer.Meta):
         fields = (*DeliverySerializer.Meta.fields, "payload", "attempts")
         read_only_fields = fields
+
+
+class EndpointPageSerializer(serializers.Serializer):
+    """A cursor page of webhook endpoints."""
+
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = EndpointSerializer(many=True)
+
+
+class DeliveryPageSerializer(serializers.Serializer):
+    """A cursor page of webhook deliveries, newest first."""
+
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = DeliverySerializer(many=True)

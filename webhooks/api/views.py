@@ -17,8 +17,10 @@ from core.callers import Caller, get_caller
 from core.errors import PermissionDenied, ValidationFailed
 from webhooks.api.serializers import (
     DeliveryDetailSerializer,
+    DeliveryPageSerializer,
     DeliverySerializer,
     EndpointChangeSerializer,
+    EndpointPageSerializer,
     EndpointSerializer,
     EndpointWithSecretSerializer,
     ReplayedSerializer,
@@ -55,7 +57,10 @@ class EndpointListView(GenericAPIView):
     serializer_class = EndpointSerializer
 
     @extend_schema(
-        summary="The caller's webhook endpoints", operation_id="webhooks_endpoints_list", tags=TAGS
+        summary="The caller's webhook endpoints",
+        operation_id="webhooks_endpoints_list",
+        responses={200: EndpointPageSerializer},
+        tags=TAGS,
     )
     def get(self, request):
         queryset = endpoints_for(caller=get_caller(request))
@@ -182,7 +187,10 @@ class EndpointDeliveriesView(GenericAPIView):
     pagination_class = DeliveryCursor
 
     @extend_schema(
-        summary="The endpoint's delivery log", operation_id="webhooks_endpoints_deliveries", tags=TAGS
+        summary="The endpoint's delivery log",
+        operation_id="webhooks_endpoints_deliveries",
+        responses={200: DeliveryPageSerializer},
+        tags=TAGS,
     )
     def get(self, request, pk: int):
         caller = get_caller(request)
@@ -196,7 +204,10 @@ class DeliveryListView(GenericAPIView):
     pagination_class = DeliveryCursor
 
     @extend_schema(
-        summary="The caller's webhook deliveries", operation_id="webhooks_deliveries_list", tags=TAGS
+        summary="The caller's webhook deliveries",
+        operation_id="webhooks_deliveries_list",
+        responses={200: DeliveryPageSerializer},
+        tags=TAGS,
     )
     def get(self, request):
         page = self.paginate_queryset(deliveries_for(caller=get_caller(request)))
