@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from webhooks.guard import target_resolve
+from webhooks.guard import UnsafeTarget, target_resolve
 
 EXCERPT_BYTES = 2000
 
@@ -59,8 +59,12 @@ def post(url: str, *, body: bytes, headers: dict[str, str]) -> Outcome:
 
     try:
         scheme, host, port, address = target_resolve(url)
-    except Exception as exc:  # the guard's refusal: recorded on the attempt
-        return Outcome(None, "", elapsed_ms(), error=str(getattr(exc, "message", exc))[:300])
+    except UnsafeTarget as exc:  # the guard's refusal, recorded on the attempt with its reason
+        # The reason is a code (`private`, `unresolvable`, `scheme`...): the log reads the same
+        # whatever language the worker's message is in.
+        reason = next((d.get("reason") for d in exc.details or () if d.get("reason")), "refused")
+        message = str(getattr(exc, "message", exc))
+        return Outcome(None, "", elapsed_ms(), error=f"url_refused ({reason}): {message}"[:300])
     parts = urlsplit(url)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     cls = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
