@@ -15,7 +15,8 @@ IDEMPOTENCY_KEY_RETENTION_HOURS (docs/api.md) and deleted by a beat task after.
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from core.actors import ActorColumns
@@ -105,6 +106,17 @@ class PartnerEvent(ActorColumns, models.Model):
             # The projection and the timeline.
             models.Index(fields=("shipment", "occurred_at"), name="partner_event_shipment"),
             models.Index(fields=("vehicle", "occurred_at"), name="partner_event_vehicle"),
+            # The projection's winners: per shipment, milestone and classifier, the latest reported
+            # of the applied, unretracted events (importorders.services.shipments._WINNERS_SQL).
+            models.Index(
+                F("shipment"),
+                F("code"),
+                F("classifier"),
+                Coalesce("reported_at", "occurred_at").desc(),
+                F("occurred_at").desc(),
+                condition=Q(applied_at__isnull=False, retracted=False, retracts=""),
+                name="partner_event_winner",
+            ),
             # Finding what a retraction retracts.
             models.Index(fields=("partner", "sandbox", "retracts"), name="partner_event_retracts"),
         ]

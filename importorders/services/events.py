@@ -40,6 +40,7 @@ from catalog.errors import VinInvalid
 from catalog.vin import vin_normalize
 from core import clock
 from core.actors import Actor
+from core.bulk import copy_insert
 from core.errors import Conflict
 from core.locks import lock_rows
 from importorders.models import (
@@ -63,7 +64,9 @@ from importorders.services.shipments import shipment_project
 from importorders.vocabularies import VERSIONS, EventUnreadable, event_read, mapping_codes
 
 MAX_BATCH = 1000
-APPLY_BATCH = 500
+# Events applied per transaction: a batch costs a fixed part (locks, one projection per shipment)
+# and about 0.1 ms per event (estimates; an order move costs more), so larger batches apply faster.
+APPLY_BATCH = 2000
 
 # The order status an actual milestone means, and the system move into each status.
 ORDER_TARGETS = {
@@ -296,7 +299,7 @@ def events_receive(
     answer.errors.sort(key=lambda error: error["index"])
     with transaction.atomic():
         # A concurrent batch with the same event IDs: the unique key keeps the first.
-        PartnerEvent.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        copy_insert(PartnerEvent, rows)
         if rows:
             transaction.on_commit(events_apply_enqueue, robust=True)
     answer.accepted = len(rows)
@@ -530,6 +533,8 @@ def events_apply_pending(*, actor: Actor, limit: int = APPLY_BATCH) -> int:
     with transaction.atomic():
         batch = list(
             PartnerEvent.objects.filter(applied_at__isnull=True)
+            # What the partner sent stays in the row: applying reads the canonical fields only.
+            .defer("raw", "actor_user", "actor_ref", "actor_label", "actor_kind", "vocabulary")
             .order_by("received_at", "id")
             .select_for_update(skip_locked=True, of=("self",))[:limit]
         )

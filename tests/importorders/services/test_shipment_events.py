@@ -495,3 +495,78 @@ def test_a_nul_in_a_field_we_do_not_read_is_dropped_from_what_is_kept(trip):
     answer = trip.send({**event("n1", trip.vin, "loaded"), "extension": {"note": "a\x00b"}})
     assert answer.accepted == 1
     assert PartnerEvent.objects.get().raw["extension"] == {"note": "ab"}
+
+
+# Lean storage and projection -----------------------------------------------------------------------
+
+
+def test_the_inbox_copy_stores_what_bulk_create_would_and_skips_a_conflict(trip, clock):
+    from core.bulk import copy_insert
+
+    raw = {"event_id": "c1", "note": "日本語", "nested": [1, {"x": None}]}
+    trip.send({**event("c1", trip.vin, "loaded", hours=1), "note": "日本語"})
+    stored = PartnerEvent.objects.get(event_id="c1")
+    assert stored.received_at == clock.now()
+    assert (stored.actor_kind, stored.actor_ref, stored.vocabulary, stored.sandbox) == (
+        "partner_key",
+        "pTESTKEY",
+        "canonical",
+        False,
+    )
+    assert stored.raw["note"] == "日本語"
+    again = PartnerEvent(
+        partner=trip.partner, event_id="c1", vocabulary="canonical", raw=raw, remarks="the second copy"
+    )
+    again.actor_fill(PARTNER_ACTOR)
+    fresh = PartnerEvent(partner=trip.partner, event_id="c2", vocabulary="canonical", raw=raw)
+    fresh.actor_fill(PARTNER_ACTOR)
+    with transaction.atomic():
+        copy_insert(PartnerEvent, [again, fresh])
+    assert PartnerEvent.objects.get(event_id="c1").remarks == ""  # the first one kept
+    assert PartnerEvent.objects.get(event_id="c2").raw == raw
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    events=st.lists(
+        st.tuples(
+            st.sampled_from(["loaded", "vessel_departed", "delivered_to_dealer"]),
+            st.sampled_from(["PLN", "EST", "ACT"]),
+            st.integers(min_value=0, max_value=3),  # occurred: few values, so ties happen
+            st.one_of(st.none(), st.integers(min_value=0, max_value=3)),  # reported
+            # IDs whose order differs between code points and a locale's collation.
+            st.sampled_from(["a", "B", "b", "Z", "é", "e", "\uff41", "_", "A1", "a-1"]),
+        ),
+        min_size=1,
+        max_size=25,
+    ),
+    retracted=st.sets(st.integers(min_value=0, max_value=24), max_size=4),
+)
+def test_the_read_projection_is_the_projection_of_every_event(trip, events, retracted):
+    """The winners read by SQL (index probes, COLLATE "C") give what the pure projection of all the
+    shipment's applied, unretracted events gives."""
+    from importorders.services.shipments import events_projection, events_projection_of
+
+    base = clock.now() - dt.timedelta(days=3)
+    with transaction.atomic():
+        rows = []
+        for index, (code, classifier, occurred, reported, suffix) in enumerate(events):
+            row = PartnerEvent(
+                partner=trip.partner,
+                event_id=f"{suffix}{index % 3}" if index % 2 else f"{suffix}-{index}",
+                vehicle=trip.vehicle,
+                shipment=trip.shipment,
+                code=code,
+                classifier=classifier,
+                occurred_at=base + dt.timedelta(hours=occurred),
+                reported_at=None if reported is None else base + dt.timedelta(hours=reported),
+                vocabulary="canonical",
+                applied_at=base,
+                retracted=index in retracted,
+            )
+            row.actor_fill(PARTNER_ACTOR)
+            rows.append(row)
+        PartnerEvent.objects.bulk_create(rows, ignore_conflicts=True)
+        kept = PartnerEvent.objects.filter(shipment=trip.shipment, retracted=False, retracts="")
+        assert events_projection_of(trip.shipment.pk) == events_projection(list(kept))
+        transaction.set_rollback(True)
