@@ -9,6 +9,7 @@ from pathlib import Path
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from core import clock as core_clock
@@ -26,6 +27,18 @@ def clock():
     """The one clock, frozen at the run's instant for this test (see tests/clock.py)."""
     with core_clock.pinned(RUN_INSTANT) as frozen:
         yield frozen
+
+
+@pytest.fixture(autouse=True)
+def language_default():
+    """Every test starts and ends with no language activated: the default, settings.LANGUAGE_CODE.
+
+    A request through LocaleMiddleware (or a translation.activate) leaves its language active in
+    the thread after it answers; without this a test would see the language of the one before it.
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ class WebhooksConfig(AppConfig):
         from importorders.services.orders import on_order_event_written
         from webhooks import checks  # noqa: F401  (registers the system checks)
         from webhooks.notifications import endpoint_disabled_kind
-        from webhooks.services.outbox import order_event_written
+        from webhooks.services.outbox import order_events_written
 
-        on_order_event_written(order_event_written)
+        on_order_event_written(order_events_written)
         kinds.register(endpoint_disabled_kind())

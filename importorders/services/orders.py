@@ -57,13 +57,16 @@ def on_order_event(listener: Callable[[Order, OrderEvent, Actor], None]) -> None
     _event_listeners.append(listener)
 
 
-# Listeners called inside the transaction that writes each order event: (order, event). What they
-# write commits or rolls back with the event (the outbound webhooks' outbox registers here).
-_written_listeners: list[Callable[[Order, OrderEvent], None]] = []
+# Listeners called inside the transaction that writes order events, with every (order, event) pair
+# written together: one pair for a single write, all of a batch's pairs for `_move_locked_batch`, so
+# a listener's reads are once per batch, not per order. What they write commits or rolls back with
+# the events (the outbound webhooks' outbox registers here).
+WrittenListener = Callable[[Sequence[tuple[Order, OrderEvent]]], None]
+_written_listeners: list[WrittenListener] = []
 
 
-def on_order_event_written(listener: Callable[[Order, OrderEvent], None]) -> None:
-    """Call `listener(order, event)` in the transaction of each event written (once, in ready())."""
+def on_order_event_written(listener: WrittenListener) -> None:
+    """Call `listener([(order, event), ...])` in the transaction of the events written (once, in ready())."""
     if listener not in _written_listeners:
         _written_listeners.append(listener)
 
@@ -145,7 +148,7 @@ def _event(order: Order, actor: Actor, kind: str, **values) -> OrderEvent:
     event.save()
     order_rows_changed(order.dealer_id)
     for listener in _written_listeners:
-        listener(order, event)
+        listener([(order, event)])
     return event
 
 
@@ -321,7 +324,9 @@ def _move_locked_batch(orders: Sequence[Order], name: str, actor: Actor, *, chan
 
     Each order still gets its own OrderEvent (actor, time, from, to, `changes[order.pk]`) and its own
     moved-listener calls on commit (one notification per order); each dealer's kept reads are
-    made stale once. A status the move does not allow raises before anything is written.
+    made stale once, and the event-written listeners are called once with all the batch's events
+    (the webhooks' outbox: one endpoint lookup per batch). A status the move does not allow raises
+    before anything is written.
     """
     move = MOVES[name]
     if move.needs_reason:
@@ -356,6 +361,9 @@ def _move_locked_batch(orders: Sequence[Order], name: str, actor: Actor, *, chan
     OrderEvent.objects.bulk_create(events, batch_size=500)
     for dealer_id in sorted({order.dealer_id for order in orders}):
         order_rows_changed(dealer_id)
+    written = list(zip(orders, events, strict=True))
+    for listener in _written_listeners:
+        listener(written)
     moved = list(orders)
     transaction.on_commit(
         lambda: [listener(order, move, actor) for order in moved for listener in _moved_listeners]

@@ -6,6 +6,9 @@ read, a dealer's managers and keys and a partner's keys manage their own) → 40
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -44,6 +47,18 @@ def _require_manager(caller: Caller) -> None:
     if caller.kind == "user" and caller.is_dealer and caller.dealer_role == "manager":
         return
     raise PermissionDenied(_("Only the dealer's managers and integration keys manage webhook endpoints."))
+
+
+def _accepted(
+    request, pk: int, *, get: Callable[..., Any], act: Callable[[Caller, Any], dict[str, Any]]
+) -> Response:
+    """What the managers' sends (test event, replays) share: the caller's row `get(caller=, pk=)`
+    (404 when not theirs), the caller may manage it (403), then `act(caller, row)` (its 400s and
+    the write), whose answer is the 202's body."""
+    caller = get_caller(request)
+    row = get(caller=caller, pk=pk)
+    _require_manager(caller)
+    return Response(act(caller, row), status=status.HTTP_202_ACCEPTED)
 
 
 def _valid(serializer_class, data):
@@ -154,11 +169,11 @@ class EndpointTestView(GenericAPIView):
         responses={202: DeliverySerializer},
     )
     def post(self, request, pk: int):
-        caller = get_caller(request)
-        endpoint = endpoint_get(caller=caller, pk=pk)
-        _require_manager(caller)
-        delivery = delivery_services.endpoint_test_send(endpoint=endpoint, actor=caller.actor)
-        return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
+        def send(caller: Caller, endpoint) -> dict:
+            delivery = delivery_services.endpoint_test_send(endpoint=endpoint, actor=caller.actor)
+            return DeliverySerializer(delivery).data
+
+        return _accepted(request, pk, get=endpoint_get, act=send)
 
 
 class EndpointReplayView(GenericAPIView):
@@ -172,14 +187,14 @@ class EndpointReplayView(GenericAPIView):
         responses={202: ReplayedSerializer},
     )
     def post(self, request, pk: int):
-        caller = get_caller(request)
-        endpoint = endpoint_get(caller=caller, pk=pk)
-        _require_manager(caller)
-        data = _valid(ReplayRangeSerializer, request.data)
-        count = delivery_services.deliveries_replay_range(
-            endpoint=endpoint, actor=caller.actor, since=data["since"], until=data["until"]
-        )
-        return Response({"replayed": count}, status=status.HTTP_202_ACCEPTED)
+        def replay(caller: Caller, endpoint) -> dict:
+            data = _valid(ReplayRangeSerializer, request.data)
+            count = delivery_services.deliveries_replay_range(
+                endpoint=endpoint, actor=caller.actor, since=data["since"], until=data["until"]
+            )
+            return {"replayed": count}
+
+        return _accepted(request, pk, get=endpoint_get, act=replay)
 
 
 class EndpointDeliveriesView(GenericAPIView):
@@ -225,11 +240,11 @@ class DeliveryReplayView(GenericAPIView):
         responses={202: DeliverySerializer},
     )
     def post(self, request, pk: int):
-        caller = get_caller(request)
-        delivery = delivery_get(caller=caller, pk=pk)
-        _require_manager(caller)
-        delivery = delivery_services.delivery_replay(delivery=delivery, actor=caller.actor)
-        return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
+        def replay(caller: Caller, delivery) -> dict:
+            delivery = delivery_services.delivery_replay(delivery=delivery, actor=caller.actor)
+            return DeliverySerializer(delivery).data
+
+        return _accepted(request, pk, get=delivery_get, act=replay)
 
 
 class DeliveryDetailView(GenericAPIView):
