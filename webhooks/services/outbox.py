@@ -12,6 +12,7 @@ from django.db import transaction
 
 from core import clock
 from importorders.models import Order, OrderEvent
+from importorders.pipeline import is_step_back
 from webhooks.events import ORDER_EVENT_TYPES
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 from webhooks.signing import message_id_new
@@ -70,7 +71,10 @@ def order_event_written(order: Order, event: OrderEvent) -> None:
     """The order events' listener: an order's move goes to its dealer's subscribed endpoints."""
     if event.kind != OrderEvent.Kind.MOVED:
         return
-    event_type = f"order.{event.to_status}"
+    if is_step_back(event.from_status, event.to_status):
+        event_type = "order.moved_back"  # not "order.built": nothing was built again
+    else:
+        event_type = f"order.{event.to_status}"
     if event_type not in ORDER_EVENT_TYPES:
         return
     endpoints = [
