@@ -4,7 +4,8 @@ Each committed move of the pipeline queues one task (`order_moved_listener`, reg
 ImportOrdersConfig.ready); the task calls `order_move_notify`, which works out the recipients and
 hands them to core's delivery (`core.notifications.services.notifications_deliver`):
 
-- the active people of the order's dealer, by their preferences for `order.<new status>`;
+- the active people of the order's dealer, by their preferences for `order.<new status>`, or for
+  `order.moved_back` when the system stepped the order back (a partner retracted a milestone);
 - operations staff, by their preferences for `queue.submitted` (an order joins the confirmation
   queue) and `queue.cancelled` (a submitted order is cancelled: it leaves the queue);
 - everyone watching the order who may still see it: every event, in the portal and by e-mail;
@@ -31,7 +32,7 @@ from core.notifications.models import Notification
 from core.notifications.services import Recipient, notifications_deliver
 from core.roles import BACK_OFFICE_GROUPS, OPERATIONS
 from importorders.models import DealerMembership, Order, OrderEvent, OrderStatus, OrderWatch
-from importorders.pipeline import MOVES, Move
+from importorders.pipeline import MOVES, Move, is_step_back
 
 logger = logging.getLogger(__name__)
 
@@ -145,6 +146,18 @@ DEALER_KINDS = (
 )
 
 
+MOVED_BACK = "order.moved_back"
+
+
+def _moved_back_title(params: Mapping[str, Any]) -> str:
+    to_status = params.get("to_status", "")
+    status = OrderStatus(to_status).label if to_status in OrderStatus.values else to_status
+    return _("Order %(reference)s is back at %(status)s: the logistics partner retracted a milestone") % {
+        "reference": params.get("reference", ""),
+        "status": status,
+    }
+
+
 def kinds_register() -> None:
     """Register the order kinds with core (ImportOrdersConfig.ready)."""
     for index, (status, label, title) in enumerate(DEALER_KINDS):
@@ -159,6 +172,19 @@ def kinds_register() -> None:
                 order=100 + index,
             )
         )
+    # A step back (unship, unarrive, unclear, unrelease: docs/decisions/0005). By e-mail: the dealer
+    # may have told a customer of the milestone that did not happen.
+    kinds.register(
+        kinds.NotificationKind(
+            key=MOVED_BACK,
+            label=pgettext_lazy("notification kind", "Milestone retracted"),
+            audience="dealer",
+            title=_moved_back_title,
+            body=_body,
+            email_default=True,
+            order=100 + len(DEALER_KINDS),
+        )
+    )
     kinds.register(
         kinds.NotificationKind(
             key="queue.submitted",
@@ -194,7 +220,9 @@ def order_link(reference: str) -> str:
 def order_move_recipients(*, order: Order, event: OrderEvent) -> list[Recipient]:
     """Who hears of this move of the order, and under which kind (see the module docstring)."""
     user_model = get_user_model()
-    dealer_kind = f"order.{event.to_status}"
+    dealer_kind = (
+        MOVED_BACK if is_step_back(event.from_status, event.to_status) else f"order.{event.to_status}"
+    )
     found: dict[int, Recipient] = {}
     members = DealerMembership.objects.filter(
         dealer_id=order.dealer_id, active=True, dealer__active=True, user__is_active=True
@@ -249,7 +277,13 @@ def order_move_notify(*, order_id: int, move: str, actor: Actor) -> list[Notific
     target = MOVES[move].target
     event = (
         OrderEvent.objects.select_related("order__dealer")
-        .filter(order_id=order_id, kind=OrderEvent.Kind.MOVED, to_status=target)
+        .filter(
+            order_id=order_id,
+            kind=OrderEvent.Kind.MOVED,
+            to_status=target,
+            # A step back to built is not the build, nor the build a step back.
+            from_status__in=MOVES[move].sources,
+        )
         .order_by("-at", "-id")
         .first()
     )

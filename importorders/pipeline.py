@@ -3,6 +3,10 @@
 A move is named by the service that makes it (importorders.services.orders). A status not listed
 as a move's source refuses that move with 409 and changes nothing; a move to the status the order
 already has is an exact repeat and returns the order unchanged.
+
+The system's steps back (`back=True`: unship, unarrive, unclear, unrelease) are made only when a
+logistics partner retracts an actual event that had moved the order (docs/decisions/0005); a
+delivered order is final and never goes back.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ class Move:
     # system (shipment milestones).
     made_by: MadeBy
     needs_reason: bool = False
+    # A step back along the pipeline (a retracted milestone, docs/decisions/0005).
+    back: bool = False
 
 
 def _move(
@@ -70,6 +76,39 @@ MOVES: dict[str, Move] = {
             "release", (S.CLEARED,), S.READY, pgettext_lazy("order move", "released for delivery"), "system"
         ),
         _move("deliver", (S.READY,), S.DELIVERED, pgettext_lazy("order move", "delivered"), "system"),
+        # Steps back, one at a time, when a partner retracts the milestone that moved the order.
+        _move(
+            "unrelease",
+            (S.READY,),
+            S.CLEARED,
+            pgettext_lazy("order move", "taken back from release"),
+            "system",
+            back=True,
+        ),
+        _move(
+            "unclear",
+            (S.CLEARED,),
+            S.ARRIVED,
+            pgettext_lazy("order move", "taken back to arrived"),
+            "system",
+            back=True,
+        ),
+        _move(
+            "unarrive",
+            (S.ARRIVED,),
+            S.SHIPPED,
+            pgettext_lazy("order move", "taken back to shipped"),
+            "system",
+            back=True,
+        ),
+        _move(
+            "unship",
+            (S.SHIPPED,),
+            S.BUILT,
+            pgettext_lazy("order move", "taken back to built"),
+            "system",
+            back=True,
+        ),
         _move(
             "cancel",
             CANCELLABLE,
@@ -91,6 +130,19 @@ AMENDABLE = frozenset({S.DRAFT, S.SUBMITTED})
 # After confirmation and until the cut-off, colour and port-installed options change by request.
 CHANGE_REQUESTABLE = frozenset({S.CONFIRMED, S.SCHEDULED})
 FINAL = frozenset({S.DELIVERED, S.REJECTED, S.CANCELLED})
+
+
+# (from, to) of each step back: how a recorded move is told from a forward one (notifications, webhooks).
+BACK_STEPS = frozenset(
+    (source, move.target) for move in MOVES.values() if move.back for source in move.sources
+)
+# The step back out of each status (importorders.services.events).
+MOVE_BACK_FROM = {source: move.name for move in MOVES.values() if move.back for source in move.sources}
+
+
+def is_step_back(from_status: str, to_status: str) -> bool:
+    """Whether a recorded move from `from_status` to `to_status` is one of the system's steps back."""
+    return (from_status, to_status) in BACK_STEPS
 
 
 def allowed_moves(status: str) -> list[str]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-# An order's moves through the pipeline (importorders.pipeline), each under its target status.
+# An order's moves through the pipeline (importorders.pipeline), each under its target status; the
+# system's steps back (a partner retracted a milestone, docs/decisions/0005) under one type.
 ORDER_EVENT_TYPES = {
     "order.submitted": _("An order was submitted."),
     "order.confirmed": _("An order was confirmed: a unit of the quota reserved, the price locked."),
@@ -17,6 +18,9 @@ ORDER_EVENT_TYPES = {
     "order.cleared": _("The vehicle cleared customs."),
     "order.ready": _("The vehicle is ready: every release gate passes."),
     "order.delivered": _("The vehicle was delivered to the dealer."),
+    "order.moved_back": _(
+        "A logistics partner retracted a milestone: the order went back to an earlier status."
+    ),
 }
 TEST_EVENT_TYPE = "webhook.test"
 EVENT_TYPES = {**ORDER_EVENT_TYPES, TEST_EVENT_TYPE: _("A test event sent on request.")}

@@ -9,8 +9,10 @@ Applying (`events_apply_pending`) takes the oldest unapplied rows (rows another 
 skipped), and in one transaction:
 1. marks them applied and settles retractions: an event retracted by an applied retraction is
    `retracted`, whichever of the two came first; a retraction of an event applied earlier undoes
-   that event's effects (its damage or hold exception is dismissed; an order it moved is not moved
-   back, which raises an "unfit_event" exception for the back office);
+   that event's effects (its damage or hold exception is dismissed; an order it moved goes back,
+   one recorded system step at a time, to the furthest status the vehicle's standing actual
+   milestones imply, docs/decisions/0005; a delivered order stays delivered and raises an
+   "unfit_event" exception for the back office);
 2. makes the effects of the batch's actual (ACT) events in `occurred_at` order: milestones move the
    vehicle's order through importorders.services.orders.order_milestone, a customs release resolves
    the holds before it and tries to release the order; damage and customs holds raise exceptions
@@ -18,7 +20,8 @@ skipped), and in one transaction:
    "unfit_event" exception, never refused;
 3. re-projects each touched shipment from all its applied events (services.shipments).
 Everything is idempotent per event (exception keys, exact-repeat moves), and the projection depends
-only on the set of events, so the order of arrival does not change the shipment's final state.
+only on the set of events, so the order of arrival does not change the shipment's final state, nor
+the order's status short of the release gates and a retracted delivery (docs/decisions/0005).
 
 A sandbox key's events (`sandbox`, docs/decisions/0004) are received against sandbox vehicles only
 and go through steps 1 and 3 alone: no order move, exception or dealer notification.
@@ -33,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -43,6 +47,7 @@ from core.actors import Actor
 from core.bulk import copy_insert
 from core.errors import Conflict
 from core.locks import lock_rows
+from importorders.locks import order_lock
 from importorders.models import (
     Classifier,
     ExceptionKind,
@@ -57,6 +62,7 @@ from importorders.models import (
     VehicleException,
 )
 from importorders.models.shipments import LOCODE_PATTERN
+from importorders.pipeline import FINAL, MOVE_BACK_FROM
 from importorders.services.events_watch import shipment_check_slipping
 from importorders.services.exceptions import exception_raise, exception_resolve
 from importorders.services.orders import order_milestone, order_release_attempt
@@ -520,12 +526,73 @@ class _Applier:
                 resolution=ExceptionResolution.DISMISSED,
                 reason=_("Retracted by the partner."),
             )
-        if target.moved_order and target.vehicle_id in self.vehicles:
+        # Not only when this event moved the order: another milestone may have moved it first and
+        # been retracted since, so the order may now stand on this one alone.
+        if (
+            target.vehicle_id in self.vehicles
+            and target.classifier == Classifier.ACTUAL
+            and target.code in ORDER_TARGETS
+        ):
+            self._step_back(target, key)
+
+    def _implied(self, vehicle_id: int) -> str:
+        """The furthest status the vehicle's standing actual milestones imply (BUILT when none).
+
+        Standing: applied, live, not retracted, and not named by an applied retraction (one of this
+        batch may not be marked yet). One query.
+        """
+        retracted = PartnerEvent.objects.filter(
+            partner_id=OuterRef("partner_id"),
+            sandbox=False,
+            retracts=OuterRef("event_id"),
+            applied_at__isnull=False,
+        )
+        codes = (
+            PartnerEvent.objects.filter(
+                vehicle_id=vehicle_id,
+                sandbox=False,
+                classifier=Classifier.ACTUAL,
+                code__in=list(ORDER_TARGETS),
+                applied_at__isnull=False,
+                retracted=False,
+            )
+            .exclude(Exists(retracted))
+            .values_list("code", flat=True)
+            .distinct()
+        )
+        return max((ORDER_TARGETS[code] for code in codes), key=PATH.index, default=OrderStatus.BUILT)
+
+    def _step_back(self, target: PartnerEvent, key: str) -> None:
+        """Move the order back to what its standing milestones imply, one recorded step at a time.
+
+        A delivered order is final: a person looks at it (an "unfit_event" exception). A ready order
+        stays ready while its milestones still imply cleared (the release is the gates' to take).
+        """
+        vehicle = self.vehicles[target.vehicle_id]
+        if vehicle.order is None:
+            return
+        # Its status now, under its lock (after the shipments': the app's lock order).
+        order = vehicle.order = order_lock(vehicle.order.pk)
+        if order.status not in PATH:
+            return
+        implied = self._implied(target.vehicle_id)
+        if PATH.index(implied) >= PATH.index(order.status):
+            return
+        if order.status in FINAL:
             self._unfit(
                 target,
                 _("The partner retracted an event that had moved the order; the order stays where it is."),
                 key=f"retracted:{key[6:]}",
             )
+            return
+        if order.status == OrderStatus.READY and PATH.index(implied) >= PATH.index(OrderStatus.CLEARED):
+            return
+        reason = f"retracted:{key[6:]}"
+        while PATH.index(order.status) > PATH.index(implied):
+            order = order_milestone(
+                order=order, actor=self.actor, move=MOVE_BACK_FROM[order.status], reason=reason
+            )
+        vehicle.order = order
 
 
 def events_apply_pending(*, actor: Actor, limit: int = APPLY_BATCH) -> int:

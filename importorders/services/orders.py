@@ -468,7 +468,9 @@ SYSTEM_MOVES = tuple(name for name, move in MOVES.items() if move.made_by == "sy
 def order_milestone(*, order: Order, actor: Actor, move: str, reason: str = "") -> Order:
     """Built → shipped → arrived → cleared → ready → delivered: one step, made by the system.
 
-    Shipment events (applied by Celery) and the release gates call this; nobody's request does.
+    Or one step back (unrelease, unclear, unarrive, unship) when a partner retracts a milestone
+    (docs/decisions/0005). Shipment events (applied by Celery) and the release gates call this;
+    nobody's request does.
     The move goes through the same machinery as every other (locked, 409 when the status forbids
     it, an exact repeat returns the order, an event with the actor).
     """

@@ -351,10 +351,12 @@ def test_the_defaults_are_as_documented():
         "order.built",
         "order.ready",
         "order.cancelled",
+        "order.moved_back",
     }
     assert {f"order.{status}" for status in EMAIL_BY_DEFAULT} <= set(dealer_kinds)
     assert set(dealer_kinds) == {f"order.{s}" for s in OrderStatus.values if s != OrderStatus.DRAFT} | {
-        "shipment.exception"
+        "shipment.exception",
+        "order.moved_back",
     }
     assert all(kind.in_app_default for kind in kinds.all_kinds())
     assert {k.key for k in kinds.all_kinds() if k.audience == "operations" and not k.email_default} == {

@@ -196,6 +196,30 @@ def test_an_order_move_writes_the_outbox_with_the_event_and_sends_after_commit(
     assert (payload["data"]["from_status"], payload["data"]["status"]) == ("scheduled", "built")
 
 
+def test_a_step_back_is_its_own_type_not_the_status_it_returns_to(world, local_targets, camry, vin_plant):  # noqa: F811
+    from core.actors import Actor
+    from importorders.services.orders import order_milestone
+
+    system = Actor.system("shipment_events_apply")
+    order = vehicle_services.order_assign_vin(
+        order=scheduled(world.dealer, camry), actor=TEST_ACTOR, vin=vin_for(1)
+    )
+    built = make_endpoint(world, "http://127.0.0.1:9/hooks", event_types=("order.built",))
+    back = make_endpoint(world, "http://127.0.0.1:9/hooks", event_types=("order.moved_back",))
+    order = order_milestone(order=order, actor=system, move="ship", reason="a1")
+    order_milestone(order=order, actor=system, move="unship", reason="retracted:PACRORO/a1")
+
+    (delivery,) = WebhookDelivery.objects.all()
+    assert (delivery.endpoint_id, delivery.event_type) == (back.pk, "order.moved_back")
+    assert not built.deliveries.exists()
+    data = delivery.payload["data"]
+    assert (data["from_status"], data["status"], data["reason"]) == (
+        "shipped",
+        "built",
+        "retracted:PACRORO/a1",
+    )
+
+
 def test_a_rolled_back_move_leaves_no_delivery(world, local_targets, camry, vin_plant):  # noqa: F811
     order = scheduled(world.dealer, camry)
     make_endpoint(world, "http://127.0.0.1:9/hooks", event_types=("order.built",))

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from core import clock
 from importorders.models import Order, OrderEvent
+from importorders.pipeline import is_step_back
 from webhooks.events import ORDER_EVENT_TYPES
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 from webhooks.signing import message_id_new
@@ -82,6 +83,12 @@ def order_payload(order: Order, event: OrderEvent, *, dealer_code: str) -> dict[
     }
 
 
+def _event_type(event: OrderEvent) -> str:
+    if is_step_back(event.from_status, event.to_status):
+        return "order.moved_back"  # not "order.built": nothing was built again
+    return f"order.{event.to_status}"
+
+
 def order_events_written(written: Sequence[tuple[Order, OrderEvent]]) -> None:
     """The order events' listener: each order's move goes to its dealer's subscribed endpoints.
 
@@ -89,10 +96,11 @@ def order_events_written(written: Sequence[tuple[Order, OrderEvent]]) -> None:
     `_move_locked_batch`): the dealers' active endpoints are read in one query either way, and
     the deliveries written in one INSERT (per 500), so a batch's queries do not grow per order.
     """
+    typed = [
+        (order, event, _event_type(event)) for order, event in written if event.kind == OrderEvent.Kind.MOVED
+    ]
     moves = [
-        (order, event, f"order.{event.to_status}")
-        for order, event in written
-        if event.kind == OrderEvent.Kind.MOVED and f"order.{event.to_status}" in ORDER_EVENT_TYPES
+        (order, event, event_type) for order, event, event_type in typed if event_type in ORDER_EVENT_TYPES
     ]
     if not moves:
         return

@@ -282,14 +282,139 @@ def test_a_retraction_undoes_a_damage_and_a_milestone(trip):
     assert set(PartnerEvent.objects.filter(retracted=True).values_list("event_id", flat=True)) == {"a1", "d1"}
 
 
-def test_a_retraction_of_an_event_that_moved_the_order_keeps_the_order_and_tells_the_back_office(trip):
+def _moves(trip) -> list[tuple]:
+    return list(
+        trip.order.events.filter(kind="moved")
+        .order_by("at", "id")
+        .values_list("from_status", "to_status", "actor_kind", "actor_ref", "reason")
+    )
+
+
+def test_a_retraction_of_an_event_that_moved_the_order_moves_it_back_with_a_recorded_move(trip):
+    trip.send(event("a1", trip.vin, "loaded", hours=1))
+    trip.apply()
+    assert trip.order_status() == OrderStatus.SHIPPED
+    trip.send({"event_id": "r-a1", "retracts": "a1"})
+    trip.apply()
+
+    assert trip.order_status() == OrderStatus.BUILT
+    assert _moves(trip)[-2:] == [
+        (OrderStatus.BUILT, OrderStatus.SHIPPED, "system", "shipment_events_apply", "a1"),
+        (OrderStatus.SHIPPED, OrderStatus.BUILT, "system", "shipment_events_apply", "retracted:PACRORO/a1"),
+    ]
+    assert not VehicleException.objects.filter(kind="unfit_event").exists()
+    # Sent again, the retraction is a duplicate and moves nothing more.
+    before = _moves(trip)
+    trip.send({"event_id": "r-a1", "retracts": "a1"})
+    trip.apply()
+    assert _moves(trip) == before
+
+
+def test_a_retraction_of_the_later_milestone_moves_the_order_back_to_what_the_earlier_one_implies(trip):
+    trip.send(event("a1", trip.vin, "loaded", hours=1))
+    trip.apply()
+    trip.send(event("a2", trip.vin, "vessel_arrived", hours=200))
+    trip.apply()
+    assert trip.order_status() == OrderStatus.ARRIVED
+    trip.send({"event_id": "r-a2", "retracts": "a2"})
+    trip.apply()
+
+    assert trip.order_status() == OrderStatus.SHIPPED
+    assert _moves(trip)[-1] == (
+        OrderStatus.ARRIVED,
+        OrderStatus.SHIPPED,
+        "system",
+        "shipment_events_apply",
+        "retracted:PACRORO/a2",
+    )
+    assert not VehicleException.objects.filter(kind="unfit_event").exists()
+
+
+def test_a_retraction_of_a_milestone_that_did_not_move_the_order_moves_it_back_when_it_stood_alone(trip):
+    # The arrival came first and moved the order through shipped; the loading moved nothing.
+    trip.send(event("a2", trip.vin, "vessel_arrived", hours=200))
+    trip.apply()
+    trip.send(event("a1", trip.vin, "loaded", hours=1))
+    trip.apply()
+    trip.send({"event_id": "r-a2", "retracts": "a2"})
+    trip.apply()
+    assert trip.order_status() == OrderStatus.SHIPPED
+    trip.send({"event_id": "r-a1", "retracts": "a1"})
+    trip.apply()
+    assert trip.order_status() == OrderStatus.BUILT
+
+
+def test_the_dealer_hears_of_a_step_back_as_a_retracted_milestone_not_as_a_build(trip):
+    from django.utils import translation
+
+    from core.notifications import kinds
+    from core.notifications.models import Notification
+    from importorders.notifications import order_move_notify
+
     trip.send(event("a1", trip.vin, "loaded", hours=1))
     trip.apply()
     trip.send({"event_id": "r-a1", "retracts": "a1"})
     trip.apply()
-    assert trip.order_status() == OrderStatus.SHIPPED
+    # The moved listener's task, as the worker runs it after the commit.
+    order_move_notify(order_id=trip.order.pk, move="unship", actor=APPLIER)
+    order_move_notify(order_id=trip.order.pk, move="unship", actor=APPLIER)  # a redelivered task
+
+    (told,) = Notification.objects.filter(recipient=trip.person)
+    assert (told.kind, told.in_app, told.email) == ("order.moved_back", True, True)
+    assert (told.params["from_status"], told.params["to_status"]) == ("shipped", "built")
+    kind = kinds.get("order.moved_back")
+    with translation.override("en"):
+        assert kind.title(told.params) == (
+            f"Order {trip.order.reference} is back at built: the logistics partner retracted a milestone"
+        )
+    with translation.override("ja"):
+        assert kind.title(told.params) == (
+            f"注文 {trip.order.reference} は「生産済み」に戻りました：物流業者がマイルストーンを取り消しました"  # noqa: E501, RUF001
+        )
+
+
+def test_a_ready_order_goes_back_one_step_at_a_time_and_stays_ready_while_cleared_stands(trip):
+    trip.send(
+        event("a1", trip.vin, "discharged", hours=300),
+        event("c1", trip.vin, "customs_released", hours=320),
+    )
+    trip.apply()
+    assert trip.order_status() == OrderStatus.READY
+    trip.send({"event_id": "r-a1", "retracts": "a1"})
+    trip.apply()
+    assert trip.order_status() == OrderStatus.READY  # the customs release still implies cleared
+    trip.send({"event_id": "r-c1", "retracts": "c1"})
+    trip.apply()
+    assert trip.order_status() == OrderStatus.BUILT
+    assert [(f, t) for f, t, *_ in _moves(trip)[-4:]] == [
+        (OrderStatus.READY, OrderStatus.CLEARED),
+        (OrderStatus.CLEARED, OrderStatus.ARRIVED),
+        (OrderStatus.ARRIVED, OrderStatus.SHIPPED),
+        (OrderStatus.SHIPPED, OrderStatus.BUILT),
+    ]
+
+
+def test_a_retraction_of_a_delivery_keeps_the_order_delivered_and_tells_the_back_office(trip):
+    trip.send(event("a1", trip.vin, "delivered_to_dealer", hours=600))
+    trip.apply()
+    assert trip.order_status() == OrderStatus.DELIVERED
+    trip.send({"event_id": "r-a1", "retracts": "a1"})
+    trip.apply()
+
+    assert trip.order_status() == OrderStatus.DELIVERED
     unfit = VehicleException.objects.get(kind="unfit_event")
-    assert unfit.key == "retracted:PACRORO/a1"
+    assert (unfit.key, unfit.status) == ("retracted:PACRORO/a1", ExceptionStatus.OPEN)
+
+
+def test_a_retraction_of_an_earlier_milestone_of_a_delivered_order_asks_nobody(trip):
+    trip.send(event("a1", trip.vin, "loaded", hours=1))
+    trip.apply()
+    trip.send(event("a2", trip.vin, "delivered_to_dealer", hours=600))
+    trip.apply()
+    trip.send({"event_id": "r-a1", "retracts": "a1"})
+    trip.apply()
+    assert trip.order_status() == OrderStatus.DELIVERED
+    assert not VehicleException.objects.filter(kind="unfit_event").exists()
 
 
 def test_a_retraction_that_comes_first_keeps_its_event_from_taking_effect(trip):
@@ -401,9 +526,18 @@ STREAM = [
 ]
 
 
+# Beyond cleared the order's status is the release gates' too, and they are not events: the stream's
+# damage blocks the release when it is applied before the delivery and not when after, and a
+# delivery a gate refused is not tried again once the damage is retracted. Up to cleared, the status
+# is what the standing milestones imply, whatever the arrival order (docs/decisions/0005).
+GATED = (OrderStatus.READY, OrderStatus.DELIVERED)
+
+
 def _final_state(trip) -> tuple:
     shipment = Shipment.objects.get(pk=trip.shipment.pk)
+    status = trip.order_status()
     return (
+        OrderStatus.CLEARED if status in GATED else status,
         shipment.current_milestone,
         shipment.eta_at_dealer,
         shipment.last_event_at,
@@ -413,16 +547,33 @@ def _final_state(trip) -> tuple:
     )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# What a retraction may name. Not the delivery's ACT: a delivered order is final, so a retracted
+# delivery keeps it delivered when the retraction came after the delivery and not when before; a
+# person settles that (the "unfit_event" exception, docs/decisions/0005). The actual milestones are
+# drawn apart, often several at once: the order's status changes only when every milestone implying
+# it is retracted.
+ACTS = [e["event_id"] for e in STREAM if e["classifier"] == "ACT" and e["code"] != "delivered_to_dealer"]
+OTHERS = [e["event_id"] for e in STREAM if e["classifier"] != "ACT"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    retracted=st.sets(st.sampled_from([e["event_id"] for e in STREAM]), max_size=5),
+    retracted_acts=st.sets(st.sampled_from(ACTS), max_size=len(ACTS)),
+    retracted_others=st.sets(st.sampled_from(OTHERS), max_size=3),
     duplicated=st.lists(st.integers(min_value=0, max_value=len(STREAM) - 1), max_size=6),
+    # Without the delivery's ACT the order ends short of cleared, where its status compares exactly.
+    delivered=st.booleans(),
     data=st.data(),
 )
 def test_any_shuffled_duplicated_partly_retracted_stream_reaches_the_sorted_state(
-    trip, retracted, duplicated, data
+    trip, retracted_acts, retracted_others, duplicated, delivered, data
 ):
-    stream = [{**e, "vin": trip.vin} for e in STREAM]
+    retracted = retracted_acts | retracted_others
+    stream = [
+        {**e, "vin": trip.vin}
+        for e in STREAM
+        if delivered or (e["code"], e["classifier"]) != ("delivered_to_dealer", "ACT")
+    ]
     stream += [{"event_id": f"r-{event_id}", "retracts": event_id} for event_id in sorted(retracted)]
 
     def run(events: list[dict], chunks: list[int]) -> tuple:
@@ -439,7 +590,7 @@ def test_any_shuffled_duplicated_partly_retracted_stream_reaches_the_sorted_stat
         return state
 
     expected = run(sorted(stream, key=lambda e: (e.get("occurred_at") or "", e["event_id"])), [])
-    shuffled = data.draw(st.permutations(stream + [stream[i] for i in duplicated]))
+    shuffled = data.draw(st.permutations(stream + [stream[i % len(stream)] for i in duplicated]))
     chunks = data.draw(st.lists(st.integers(min_value=1, max_value=8), max_size=6))
     assert run(list(shuffled), chunks) == expected
 
