@@ -18,7 +18,8 @@ skipped), and in one transaction:
    the holds before it and tries to release the order; damage and customs holds raise exceptions
    (the dealer hears once); an event the order's status cannot follow is recorded and raises an
    "unfit_event" exception, never refused;
-3. re-projects each touched shipment from all its applied events (services.shipments).
+3. re-projects each touched shipment from its applied events (services.shipments: the winners
+   only, read through an index).
 Everything is idempotent per event (exception keys, exact-repeat moves), and the projection depends
 only on the set of events, so the order of arrival does not change the shipment's final state, nor
 the order's status short of the release gates and a retracted delivery (docs/decisions/0005).
