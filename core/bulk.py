@@ -57,7 +57,6 @@ def copy_insert(model: type[models.Model], rows: Sequence[models.Model], *, usin
     table = quote(model._meta.db_table)
     names = ", ".join(quote(column) for column in columns)
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
         # Names from the model's metadata, quoted; never from input.
         cursor.execute(
             f"CREATE TEMPORARY TABLE {SCRATCH} ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA"  # noqa: S608

@@ -32,7 +32,7 @@ from core.notifications.models import Notification
 from core.notifications.services import Recipient, notifications_deliver
 from core.roles import BACK_OFFICE_GROUPS, OPERATIONS
 from importorders.models import DealerMembership, Order, OrderEvent, OrderStatus, OrderWatch
-from importorders.pipeline import MOVES, Move, is_step_back
+from importorders.pipeline import MOVED_BACK, MOVES, Move, move_event_name
 
 logger = logging.getLogger(__name__)
 
@@ -146,9 +146,6 @@ DEALER_KINDS = (
 )
 
 
-MOVED_BACK = "order.moved_back"
-
-
 def _moved_back_title(params: Mapping[str, Any]) -> str:
     to_status = params.get("to_status", "")
     status = OrderStatus(to_status).label if to_status in OrderStatus.values else to_status
@@ -220,9 +217,7 @@ def order_link(reference: str) -> str:
 def order_move_recipients(*, order: Order, event: OrderEvent) -> list[Recipient]:
     """Who hears of this move of the order, and under which kind (see the module docstring)."""
     user_model = get_user_model()
-    dealer_kind = (
-        MOVED_BACK if is_step_back(event.from_status, event.to_status) else f"order.{event.to_status}"
-    )
+    dealer_kind = move_event_name(event.from_status, event.to_status)
     found: dict[int, Recipient] = {}
     members = DealerMembership.objects.filter(
         dealer_id=order.dealer_id, active=True, dealer__active=True, user__is_active=True

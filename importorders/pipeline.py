@@ -145,6 +145,16 @@ def is_step_back(from_status: str, to_status: str) -> bool:
     return (from_status, to_status) in BACK_STEPS
 
 
+# What a recorded step back is called where people and partners hear of moves.
+MOVED_BACK = "order.moved_back"
+
+
+def move_event_name(from_status: str, to_status: str) -> str:
+    """The name a recorded move goes by for the dealer's notifications and the webhooks:
+    `order.<new status>`, or `order.moved_back` for a step back (nothing was built again)."""
+    return MOVED_BACK if is_step_back(from_status, to_status) else f"order.{to_status}"
+
+
 def allowed_moves(status: str) -> list[str]:
     """The names of the moves an order in `status` may make, in pipeline order."""
     return [move.name for move in MOVES.values() if status in move.sources]

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from core import clock
 from importorders.models import Order, OrderEvent
-from importorders.pipeline import is_step_back
+from importorders.pipeline import move_event_name
 from webhooks.events import ORDER_EVENT_TYPES
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 from webhooks.signing import message_id_new
@@ -83,12 +83,6 @@ def order_payload(order: Order, event: OrderEvent, *, dealer_code: str) -> dict[
     }
 
 
-def _event_type(event: OrderEvent) -> str:
-    if is_step_back(event.from_status, event.to_status):
-        return "order.moved_back"  # not "order.built": nothing was built again
-    return f"order.{event.to_status}"
-
-
 def order_events_written(written: Sequence[tuple[Order, OrderEvent]]) -> None:
     """The order events' listener: each order's move goes to its dealer's subscribed endpoints.
 
@@ -97,7 +91,9 @@ def order_events_written(written: Sequence[tuple[Order, OrderEvent]]) -> None:
     the deliveries written in one INSERT (per 500), so a batch's queries do not grow per order.
     """
     typed = [
-        (order, event, _event_type(event)) for order, event in written if event.kind == OrderEvent.Kind.MOVED
+        (order, event, move_event_name(event.from_status, event.to_status))
+        for order, event in written
+        if event.kind == OrderEvent.Kind.MOVED
     ]
     moves = [
         (order, event, event_type) for order, event, event_type in typed if event_type in ORDER_EVENT_TYPES
